@@ -1,0 +1,192 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from campaigns.content import render_markdown
+
+LANGUAGE_CHOICES = settings.LANGUAGES
+
+
+class Target(models.Model):
+    """A company a BDS drive is aimed at; reusable across campaigns."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    headquarters_country = CountryField(_("headquarters country"), blank=True)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    products = models.TextField(
+        _("products and services"),
+        max_length=2000,
+        blank=True,
+        help_text=_("One per line, e.g. Google Workspace, Gmail."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def product_list(self) -> list[str]:
+        return [line.strip() for line in self.products.splitlines() if line.strip()]
+
+
+@dataclass(frozen=True)
+class CampaignContent:
+    """The campaign's texts in one language, each field falling back to the default."""
+
+    language: str
+    title: str
+    summary: str
+    statement: str
+    call_to_action: str
+
+    @property
+    def statement_html(self) -> SafeString:
+        return render_markdown(self.statement)
+
+
+class Campaign(models.Model):
+    class Kind(models.TextChoices):
+        STATEMENT = "statement", _("Refusal statement")
+        BDS = "bds", _("Big Tech BDS drive")
+        FUNDRAISER = "fundraiser", _("Fundraiser")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        LIVE = "live", _("Live")
+        CLOSED = "closed", _("Closed")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    default_language = models.CharField(
+        _("default language"), max_length=10, choices=LANGUAGE_CHOICES, default="en"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    statement = models.TextField(_("statement (Markdown)"), max_length=50000, blank=True)
+    call_to_action = models.CharField(_("call to action"), max_length=120, blank=True)
+    signature_goal = models.PositiveIntegerField(_("signature goal"), null=True, blank=True)
+    organisation_goal = models.PositiveIntegerField(_("organisation goal"), null=True, blank=True)
+    fundraising_goal_minor = models.PositiveBigIntegerField(
+        _("fundraising goal (minor units)"),
+        null=True,
+        blank=True,
+        help_text=_("In the currency's smallest unit: cents for EUR, yen for JPY."),
+    )
+    fundraising_currency = models.CharField(_("fundraising currency"), max_length=3, blank=True)
+    targets = models.ManyToManyField(Target, blank=True, related_name="campaigns")
+    launch_at = models.DateTimeField(_("launch at"), null=True, blank=True)
+    close_at = models.DateTimeField(_("close at"), null=True, blank=True)
+    launched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    launch_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-launched_at", "-created_at"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        permissions = [("publish_campaign", "Can schedule, publish and close campaigns")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fundraising_goal_minor__isnull=True) | ~Q(fundraising_currency=""),
+                name="campaign_fundraising_goal_has_currency",
+            ),
+            models.CheckConstraint(
+                condition=Q(close_at__isnull=True)
+                | Q(launch_at__isnull=True)
+                | Q(close_at__gt=models.F("launch_at")),
+                name="campaign_closes_after_launch",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:detail", kwargs={"slug": self.slug})
+
+    # What the public sees, derived from the status and the clock, so a scheduled
+    # campaign appears on time even before the scheduler command has run.
+    def is_public(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.status in (self.Status.LIVE, self.Status.CLOSED):
+            return True
+        return self.status == self.Status.SCHEDULED and bool(
+            self.launch_at and self.launch_at <= now
+        )
+
+    def is_closed(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.status == self.Status.CLOSED:
+            return True
+        return self.is_public(now) and bool(self.close_at and self.close_at <= now)
+
+    def is_open(self, now=None) -> bool:
+        return self.is_public(now) and not self.is_closed(now)
+
+    @property
+    def collects_signatures(self) -> bool:
+        return self.kind == self.Kind.STATEMENT
+
+    @property
+    def collects_organisations(self) -> bool:
+        return self.kind in (self.Kind.STATEMENT, self.Kind.BDS)
+
+    @property
+    def collects_commitments(self) -> bool:
+        return self.kind == self.Kind.BDS
+
+    @property
+    def collects_donations(self) -> bool:
+        return self.kind == self.Kind.FUNDRAISER or self.fundraising_goal_minor is not None
+
+    def content(self, language: str | None) -> CampaignContent:
+        """Texts in `language`, falling back field by field to the default language."""
+        translation = None
+        if language and language != self.default_language:
+            translation = next((t for t in self.translations.all() if t.language == language), None)
+        fields = ("title", "summary", "statement", "call_to_action")
+        values = {name: (getattr(translation, name, "") or getattr(self, name)) for name in fields}
+        return CampaignContent(
+            language=translation.language if translation else self.default_language, **values
+        )
+
+    def available_languages(self) -> list[str]:
+        return [self.default_language] + [t.language for t in self.translations.all()]
+
+
+class CampaignTranslation(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    statement = models.TextField(_("statement (Markdown)"), max_length=50000, blank=True)
+    call_to_action = models.CharField(_("call to action"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "language"], name="campaign_translation_unique_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug} [{self.language}]"

@@ -1,0 +1,107 @@
+"""Progress figures for every page, the API and the embeds: one aggregate per figure.
+
+Figures are derived from the rows and cached for COUNTER_CACHE_SECONDS at most;
+writers call `invalidate(campaign_id)` in `transaction.on_commit`.
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    count: int
+    goal: int | None
+
+    @property
+    def percent(self) -> int:
+        if not self.goal:
+            return 0
+        return min(100, (self.count * 100) // self.goal)
+
+    @property
+    def label(self) -> str:
+        return str(FIGURE_LABELS[self.key])
+
+
+FIGURE_LABELS = {
+    "signatures": _("signatures"),
+    "organisations": _("organisations"),
+    "commitments_fulfilled": _("commitments fulfilled"),
+    "raised": _("raised"),
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    campaign_id: int
+    signatures: int = 0
+    pending_signatures: int = 0
+    organisations: int = 0
+    commitments: dict[str, int] = field(default_factory=dict)
+    raised: dict = field(default_factory=dict)
+    goals: dict[str, int | None] = field(default_factory=dict)
+    updated_at: datetime | None = None
+
+    @property
+    def figures(self) -> list[Figure]:
+        """The figures the campaign has a goal for, or collects, in display order."""
+        out = []
+        for key in ("signatures", "organisations", "commitments_fulfilled"):
+            if key in self.goals:
+                out.append(Figure(key, self.count(key), self.goals[key]))
+        return out
+
+    def count(self, key: str) -> int:
+        if key == "commitments_fulfilled":
+            return self.commitments.get("fulfilled", 0)
+        return getattr(self, key)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _cache_key(campaign_id: int) -> str:
+    return f"progress:v1:{campaign_id}"
+
+
+def compute_progress(campaign: Campaign) -> Progress:
+    from donations.progress import raised_for_campaign
+    from pledges.progress import pledge_counts
+
+    goals: dict[str, int | None] = {}
+    if campaign.collects_signatures or campaign.signature_goal:
+        goals["signatures"] = campaign.signature_goal
+    if campaign.collects_organisations or campaign.organisation_goal:
+        goals["organisations"] = campaign.organisation_goal
+    if campaign.collects_commitments:
+        goals["commitments_fulfilled"] = None
+    counts = pledge_counts(campaign)
+    return Progress(
+        campaign_id=campaign.pk,
+        goals=goals,
+        raised=raised_for_campaign(campaign) if campaign.collects_donations else {},
+        updated_at=timezone.now(),
+        **counts,
+    )
+
+
+def campaign_progress(campaign: Campaign) -> Progress:
+    key = _cache_key(campaign.pk)
+    progress = cache.get(key)
+    if progress is None:
+        progress = compute_progress(campaign)
+        cache.set(key, progress, settings.COUNTER_CACHE_SECONDS)
+    return progress
+
+
+def invalidate(campaign_id: int) -> None:
+    cache.delete(_cache_key(campaign_id))

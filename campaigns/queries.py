@@ -1,0 +1,29 @@
+"""Reads shared by the HTML pages, the API and the embeds."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from campaigns.models import Campaign
+
+Status = Campaign.Status
+
+
+def public_q(now=None) -> Q:
+    now = now or timezone.now()
+    return Q(status__in=[Status.LIVE, Status.CLOSED]) | Q(
+        status=Status.SCHEDULED, launch_at__lte=now
+    )
+
+
+def public_campaigns(now=None) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(public_q(now)).prefetch_related("translations")
+
+
+def open_campaigns(now=None) -> QuerySet[Campaign]:
+    now = now or timezone.now()
+    return (
+        public_campaigns(now)
+        .exclude(status=Status.CLOSED)
+        .exclude(close_at__lte=now)
+        .order_by("-launched_at", "-launch_at", "-created_at")
+    )

@@ -1,0 +1,100 @@
+"""The only code that changes campaigns: one function per use case, each atomic."""
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from campaigns.tasks import notify_campaign_launched
+
+Status = Campaign.Status
+
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.SCHEDULED, Status.LIVE},
+    Status.SCHEDULED: {Status.DRAFT, Status.LIVE},
+    Status.LIVE: {Status.CLOSED},
+    Status.CLOSED: {Status.LIVE},
+}
+
+
+class InvalidTransition(Exception):
+    def __init__(self, campaign: Campaign, to: str):
+        super().__init__(f"{campaign.slug}: cannot go from {campaign.status} to {to}")
+        self.campaign = campaign
+        self.to = to
+
+
+def transition(
+    campaign: Campaign, to: str, *, by: AbstractBaseUser | None, now: datetime | None = None
+) -> Campaign:
+    """Move a campaign to status `to`, or raise InvalidTransition."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if to not in TRANSITIONS[campaign.status]:
+            raise InvalidTransition(campaign, to)
+        campaign.status = to
+        if to == Status.LIVE:
+            if campaign.launched_at is None:
+                campaign.launched_at = now
+                notify_campaign_launched.enqueue(campaign.pk)
+            if campaign.close_at and campaign.close_at <= now:
+                campaign.close_at = None
+            campaign.closed_at = None
+        elif to == Status.CLOSED:
+            campaign.closed_at = now
+        campaign.full_clean()
+        campaign.save()
+    return campaign
+
+
+def publish(campaign: Campaign, *, by: AbstractBaseUser | None) -> Campaign:
+    return transition(campaign, Status.LIVE, by=by)
+
+
+def schedule(
+    campaign: Campaign, *, launch_at: datetime | None = None, by: AbstractBaseUser | None
+) -> Campaign:
+    """Schedule for `launch_at` (or the campaign's own launch time, which must be ahead)."""
+    when = launch_at or campaign.launch_at
+    if when is None or when <= timezone.now():
+        raise ValidationError({"launch_at": "Set a launch time in the future to schedule."})
+    with transaction.atomic():
+        Campaign.objects.filter(pk=campaign.pk).update(launch_at=when)
+        campaign.launch_at = when
+        return transition(campaign, Status.SCHEDULED, by=by)
+
+
+def close(campaign: Campaign, *, by: AbstractBaseUser | None) -> Campaign:
+    return transition(campaign, Status.CLOSED, by=by)
+
+
+def unpublish_to_draft(campaign: Campaign, *, by: AbstractBaseUser | None) -> Campaign:
+    return transition(campaign, Status.DRAFT, by=by)
+
+
+def run_schedule(*, now: datetime | None = None) -> tuple[int, int]:
+    """Launch scheduled campaigns whose time came and close those past their close time.
+
+    Safe to run twice: each campaign is moved once, under a row lock.
+    """
+    now = now or timezone.now()
+    launched = closed = 0
+    due = Campaign.objects.filter(status=Status.SCHEDULED, launch_at__lte=now)
+    for campaign in due:
+        try:
+            transition(campaign, Status.LIVE, by=None, now=now)
+            launched += 1
+        except InvalidTransition:
+            pass
+    ending = Campaign.objects.filter(status=Status.LIVE, close_at__lte=now)
+    for campaign in ending:
+        try:
+            transition(campaign, Status.CLOSED, by=None, now=now)
+            closed += 1
+        except InvalidTransition:
+            pass
+    return launched, closed

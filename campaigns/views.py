@@ -1,0 +1,105 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_safe
+
+from campaigns import qr
+from campaigns.access import access_campaign
+from campaigns.forms import QrForm
+from campaigns.progress import campaign_progress
+from campaigns.queries import open_campaigns
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    campaigns = list(open_campaigns()[:30])
+    language = get_language()
+    items = [(c, c.content(language), campaign_progress(c)) for c in campaigns]
+    return render(request, "campaigns/home.html", {"items": items})
+
+
+@require_safe
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign(request.user, slug)
+    content = campaign.content(get_language())
+    url = settings.SITE_URL + campaign.get_absolute_url()
+    return render(
+        request,
+        "campaigns/detail.html",
+        {
+            "campaign": campaign,
+            "content": content,
+            "progress": campaign_progress(campaign),
+            "preview": not campaign.is_public(),
+            "share_url": url,
+            "share_links": share_links(url, content.title),
+            "targets": list(campaign.targets.all()),
+        },
+    )
+
+
+def share_links(url: str, title: str) -> list[tuple[str, str]]:
+    """Plain links to share a campaign: no third-party script is loaded."""
+    text = f"{title} {url}"
+    return [
+        ("Email", "mailto:?" + urlencode({"subject": title, "body": url})),
+        ("Mastodon", "https://mastodonshare.com/?" + urlencode({"text": text})),
+        ("Bluesky", "https://bsky.app/intent/compose?" + urlencode({"text": text})),
+        ("WhatsApp", "https://wa.me/?" + urlencode({"text": text})),
+        ("Telegram", "https://t.me/share/url?" + urlencode({"url": url, "text": title})),
+        ("Signal", url),
+    ]
+
+
+def _qr_target(request: HttpRequest, slug: str) -> tuple[str, QrForm] | HttpResponse:
+    campaign = access_campaign(request.user, slug)
+    form = QrForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Invalid ref or size.", content_type="text/plain")
+    url = settings.SITE_URL + campaign.get_absolute_url()
+    if form.cleaned_data["ref"]:
+        url += "?" + urlencode({"ref": form.cleaned_data["ref"]})
+    return url, form
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def qr_svg(request: HttpRequest, slug: str) -> HttpResponse:
+    target = _qr_target(request, slug)
+    if isinstance(target, HttpResponse):
+        return target
+    url, _ = target
+    response = HttpResponse(qr.qr_svg(url), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="{slug}-qr.svg"'
+    return response
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def qr_png(request: HttpRequest, slug: str) -> HttpResponse:
+    target = _qr_target(request, slug)
+    if isinstance(target, HttpResponse):
+        return target
+    url, form = target
+    png = qr.qr_png(url, box_size=form.cleaned_data["size"] or 10)
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="{slug}-qr.png"'
+    return response
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": False}, status=503)
+    return JsonResponse({"status": "ok", "database": True})

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from campaigns.views import healthz
+
+admin.site.site_header = "Coalition staff"
+admin.site.site_title = "Coalition staff"
+
+# Machine-facing paths have no language prefix.
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+]
+
+# Pages people read: English unprefixed, other languages under /<lang>/.
+urlpatterns += i18n_patterns(
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("", include("campaigns.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    urlpatterns += [
+        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

@@ -1,0 +1,119 @@
+"""Shared fixtures: personas, campaigns built through our own services, the task worker."""
+
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.management import call_command
+
+from campaigns import services
+from campaigns.models import Campaign, CampaignTranslation
+from campaigns.roles import COMMUNICATIONS, FINANCE, MODERATORS
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_user(django_user_model, username: str, group: str | None = None, **extra):
+    user = django_user_model.objects.create_user(
+        username=username, email=f"{username}@staff.example", password="pw-" + username, **extra
+    )
+    if group:
+        user.is_staff = True
+        user.save()
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def comms(django_user_model):
+    return make_user(django_user_model, "comms", COMMUNICATIONS)
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    return make_user(django_user_model, "moderator", MODERATORS)
+
+
+@pytest.fixture
+def finance(django_user_model):
+    return make_user(django_user_model, "finance", FINANCE)
+
+
+@pytest.fixture
+def outsider(django_user_model):
+    """A logged-in account with no staff group."""
+    return make_user(django_user_model, "outsider")
+
+
+PERSONAS = ["anonymous", "outsider", "comms", "moderator", "finance"]
+
+
+@pytest.fixture
+def persona_client(client, request):
+    """Return a function that logs the client in as a named persona."""
+
+    def login(name: str):
+        if name != "anonymous":
+            client.force_login(request.getfixturevalue(name))
+        return client
+
+    return login
+
+
+def create_campaign(
+    slug: str = "refuse",
+    *,
+    kind: str = Campaign.Kind.STATEMENT,
+    live: bool = True,
+    translations: dict[str, dict] | None = None,
+    **fields,
+) -> Campaign:
+    fields.setdefault("title", f"Campaign {slug}")
+    fields.setdefault("summary", f"Summary of {slug}")
+    fields.setdefault("statement", "We **refuse**.")
+    campaign = Campaign(slug=slug, kind=kind, **fields)
+    campaign.full_clean()
+    campaign.save()
+    for language, values in (translations or {}).items():
+        CampaignTranslation.objects.create(campaign=campaign, language=language, **values)
+    if live:
+        campaign = services.publish(campaign, by=None)
+    return campaign
+
+
+@pytest.fixture
+def campaign(db):
+    return create_campaign(
+        "refuse",
+        signature_goal=1000,
+        organisation_goal=50,
+        translations={"es": {"title": "Rechazamos", "summary": "Resumen"}},
+    )
+
+
+def run_tasks() -> None:
+    """Run every queued task to completion with the real database backend.
+
+    The worker closes "old" connections between tasks; inside a test's transaction
+    that would close the test's own connection, so that one call is held back here.
+    """
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+
+
+@pytest.fixture
+def tasks():
+    return run_tasks
