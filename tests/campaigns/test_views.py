@@ -149,3 +149,25 @@ def test_state_changes_are_not_possible_over_get(client, campaign):
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.LIVE
     assert client.post("/c/refuse/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("prefix", "heading", "skip"),
+    [
+        ("", "Campaigns", "Skip to content"),
+        ("/es", "Campañas", "Saltar al contenido"),
+        ("/fr", "Campagnes", "Aller au contenu"),
+        ("/pt", "Campanhas", "Pular para o conteúdo"),
+        ("/ar", "الحملات", "انتقل إلى المحتوى"),
+    ],
+)
+def test_interface_is_translated(client, campaign, prefix, heading, skip):
+    body = client.get(f"{prefix}/").content.decode()
+    assert f"<h1>{heading}</h1>" in body
+    assert skip in body
+
+
+def test_language_switcher_links_to_same_page_in_each_language(client, campaign):
+    body = client.get("/c/refuse/").content.decode()
+    for href in ('href="/es/c/refuse/"', 'href="/fr/c/refuse/"', 'href="/ar/c/refuse/"'):
+        assert href in body
