@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -49,6 +50,11 @@ class CampaignContent:
     summary: str
     statement: str
     call_to_action: str
+    statement_language: str = ""
+
+    @property
+    def statement_direction(self) -> str:
+        return "rtl" if get_language_info(self.statement_language)["bidi"] else "ltr"
 
     @property
     def statement_html(self) -> SafeString:
@@ -163,8 +169,15 @@ class Campaign(models.Model):
             translation = next((t for t in self.translations.all() if t.language == language), None)
         fields = ("title", "summary", "statement", "call_to_action")
         values = {name: (getattr(translation, name, "") or getattr(self, name)) for name in fields}
+        statement_language = (
+            translation.language
+            if translation is not None and translation.statement
+            else self.default_language
+        )
         return CampaignContent(
-            language=translation.language if translation else self.default_language, **values
+            language=translation.language if translation else self.default_language,
+            statement_language=statement_language,
+            **values,
         )
 
     def available_languages(self) -> list[str]:

@@ -43,6 +43,8 @@ def test_campaign_page_in_spanish_uses_translation_and_falls_back(client, campai
 def test_arabic_pages_are_right_to_left(client, campaign):
     body = client.get("/ar/c/refuse/").content.decode()
     assert '<html lang="ar" dir="rtl">' in body
+    # The untranslated statement keeps its own language and direction.
+    assert '<div class="statement" lang="en" dir="ltr">' in body
 
 
 def test_unknown_language_prefix_is_404(client, campaign):
