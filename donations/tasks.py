@@ -22,7 +22,7 @@ def send_donation_receipt(donation_id: int, attempt: int = 1) -> bool:
 
     with transaction.atomic():
         donation = (
-            Donation.objects.select_for_update()
+            Donation.objects.select_for_update(of=("self",))
             .select_related("campaign", "parent")
             .filter(pk=donation_id)
             .first()
