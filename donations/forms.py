@@ -24,6 +24,7 @@ class DonateForm(forms.Form):
         label=_("How often"),
         choices=Donation.Frequency.choices,
         initial=Donation.Frequency.ONCE,
+        required=False,
         widget=forms.RadioSelect,
     )
     donor_name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=120)
@@ -59,6 +60,7 @@ class DonateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        data["frequency"] = data.get("frequency") or Donation.Frequency.ONCE
         currency = data.get("currency")
         if not currency:
             return data
