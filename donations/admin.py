@@ -117,7 +117,8 @@ class OfflineGiftAdmin(admin.ModelAdmin):
             language=data.get("language") or "en",
             by=request.user,
         )
-        obj.pk = gift.pk
+        for field in gift._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(gift, field.attname))
         obj._state.adding = False
 
     def save_related(self, request, form, formsets, change):

@@ -147,7 +147,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     frame.columns = [neutralise(str(c)) for c in frame.columns]
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
             frame[column] = frame[column].map(neutralise)
     return frame
 
