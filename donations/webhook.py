@@ -2,6 +2,8 @@
 
 import logging
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -31,4 +33,8 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         # Stored nothing; Stripe will redeliver, and the log says which event.
         logger.warning("Stripe event %s names an unknown donation", event.get("id"))
         return JsonResponse({"error": "unknown donation"}, status=400)
+    except (IntegrityError, ValidationError):
+        # The event contradicts the ledger (e.g. one payment claimed by two donations).
+        logger.exception("Stripe event %s conflicts with the ledger", event.get("id"))
+        return JsonResponse({"error": "event conflicts with the ledger"}, status=409)
     return JsonResponse({"received": True, "outcome": outcome})

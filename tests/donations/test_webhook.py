@@ -319,3 +319,15 @@ def test_event_body_is_stored_for_audit(client, fundraiser):
     record = StripeEvent.objects.get()
     assert record.payload == json.loads(payload)
     assert record.type == "checkout.session.completed"
+
+
+def test_event_contradicting_the_ledger_is_409_not_500(client, fundraiser):
+    first = pending_donation(fundraiser)
+    second = pending_donation(fundraiser)
+    post_event(client, session_completed(first, payment_intent="pi_shared"))
+    # Stripe would never reuse a payment for two sessions; if it did, nothing is counted twice.
+    response = post_event(client, session_completed(second, payment_intent="pi_shared"))
+    assert response.status_code == 409
+    second.refresh_from_db()
+    assert second.status == Status.PENDING
+    assert raised_for_campaign(fundraiser)["total_minor"] == first.amount_minor
