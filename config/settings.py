@@ -189,6 +189,8 @@ ANYMAIL = {
 
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+# Gift currencies offered besides EUR, USD and GBP (ISO codes Stripe supports, e.g. JPY,KWD).
+DONATION_CURRENCIES = env_list("DONATION_CURRENCIES", [])
 
 # Security headers. Production (DEBUG=0) passes `manage.py check --deploy`.
 SECURE_CONTENT_TYPE_NOSNIFF = True

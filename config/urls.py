@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from campaigns.views import healthz
+from donations.webhook import stripe_webhook
 
 admin.site.site_header = "Coalition staff"
 admin.site.site_title = "Coalition staff"
@@ -12,12 +13,14 @@ admin.site.site_title = "Coalition staff"
 # Machine-facing paths have no language prefix.
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
 ]
 
 # Pages people read: English unprefixed, other languages under /<lang>/.
 urlpatterns += i18n_patterns(
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("campaigns.urls")),
+    path("", include("donations.urls")),
     prefix_default_language=False,
 )
 

@@ -1,0 +1,140 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from donations import money, services
+from donations.models import Donation, ExchangeRate, OfflineGift, StripeEvent
+
+OFFLINE_METHODS = [(v, label) for v, label in Donation.Method.choices if v != Donation.Method.CARD]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Donation)
+class DonationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "pk",
+        "succeeded_at",
+        "money",
+        "method",
+        "frequency",
+        "status",
+        "campaign",
+        "refunded_minor",
+    ]
+    list_filter = ["status", "method", "frequency", "currency", "campaign"]
+    search_fields = ["email", "donor_name", "offline_reference", "stripe_payment_intent_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["campaign"]
+
+
+class OfflineGiftForm(forms.ModelForm):
+    method = forms.ChoiceField(label=_("method"), choices=OFFLINE_METHODS)
+    amount = forms.CharField(
+        label=_("amount"), max_length=20, help_text=_("In major units, e.g. 120.50 or 5000 (JPY).")
+    )
+    currency = forms.ChoiceField(label=_("currency"), choices=())
+
+    class Meta:
+        model = OfflineGift
+        fields = [
+            "method",
+            "currency",
+            "received_on",
+            "offline_reference",
+            "campaign",
+            "donor_name",
+            "email",
+            "public_listing",
+            "language",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [(c, c) for c in money.supported_currencies()]
+        self.fields["received_on"].required = True
+
+    def clean(self):
+        data = super().clean()
+        currency = data.get("currency")
+        raw = (data.get("amount") or "").strip().replace(",", "")
+        if currency and raw:
+            try:
+                amount_minor = money.to_minor(raw, currency)
+                if amount_minor <= 0 or amount_minor > money.MAX_MINOR:
+                    raise money.MoneyError("out of range")
+            except money.MoneyError:
+                self.add_error(
+                    "amount",
+                    _("Enter a positive amount with at most %(places)d decimal places.")
+                    % {"places": money.exponent(currency)},
+                )
+            else:
+                data["amount_minor"] = amount_minor
+        return data
+
+
+@admin.register(OfflineGift)
+class OfflineGiftAdmin(admin.ModelAdmin):
+    """Finance records bank transfers, cash and mobile money through `record_offline_gift`."""
+
+    form = OfflineGiftForm
+    list_display = ["pk", "received_on", "money", "method", "offline_reference", "campaign"]
+    list_filter = ["method", "currency", "campaign"]
+    search_fields = ["offline_reference", "donor_name", "email"]
+    list_select_related = ["campaign"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(method=Donation.Method.CARD)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        gift = services.record_offline_gift(
+            method=data["method"],
+            amount_minor=data["amount_minor"],
+            currency=data["currency"],
+            received_on=data["received_on"],
+            reference=data.get("offline_reference") or "",
+            campaign=data.get("campaign"),
+            donor_name=data.get("donor_name") or "",
+            email=data.get("email") or "",
+            public_listing=bool(data.get("public_listing")),
+            language=data.get("language") or "en",
+            by=request.user,
+        )
+        for field in gift._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(gift, field.attname))
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing related to save: the service stored the gift."""
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ["valid_from", "base", "quote", "rate"]
+    list_filter = ["base", "quote"]
+    date_hierarchy = "valid_from"
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "type", "event_id", "outcome"]
+    list_filter = ["type", "outcome"]
+    search_fields = ["event_id"]
+    exclude = ["payload"]

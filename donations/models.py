@@ -1,0 +1,221 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import LANGUAGE_CHOICES, Campaign
+from donations.money import format_money
+
+CURRENCY_REGEX = r"^[A-Z]{3}$"
+
+
+class Donation(models.Model):
+    """One payment: a one-off gift, one monthly charge, or an offline gift.
+
+    A monthly gift is the donation created at checkout (its first charge); each later
+    charge is its own donation with `parent` pointing at it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PROCESSING = "processing", _("Processing")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+        REFUNDED = "refunded", _("Refunded")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    class Method(models.TextChoices):
+        CARD = "card", _("Card (Stripe)")
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        CASH = "cash", _("Cash")
+        MOBILE_MONEY = "mobile_money", _("Mobile money")
+
+    class Frequency(models.TextChoices):
+        ONCE = "once", _("One-off")
+        MONTHLY = "monthly", _("Monthly")
+
+    # Statuses whose money was received (refunds are netted out separately).
+    RECEIVED = (Status.SUCCEEDED, Status.PARTIALLY_REFUNDED, Status.REFUNDED)
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="donations",
+        help_text=_("Empty for the general fund."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instalments",
+        editable=False,
+    )
+    method = models.CharField(
+        _("method"), max_length=20, choices=Method.choices, default=Method.CARD
+    )
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.ONCE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, editable=False
+    )
+    amount_minor = models.PositiveBigIntegerField(_("amount (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    refunded_minor = models.PositiveBigIntegerField(_("refunded (minor units)"), default=0)
+    donor_name = models.CharField(_("donor name"), max_length=120, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    public_listing = models.BooleanField(_("listed publicly"), default=False)
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en"
+    )
+    offline_reference = models.CharField(_("reference"), max_length=120, blank=True)
+    received_on = models.DateField(_("date received"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    stripe_checkout_session_id = models.CharField(max_length=255, blank=True, editable=False)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True, editable=False)
+    stripe_subscription_id = models.CharField(max_length=255, blank=True, editable=False)
+    stripe_invoice_id = models.CharField(max_length=255, blank=True, editable=False)
+    stripe_customer_id = models.CharField(max_length=255, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    refunded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancel_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    subscription_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
+        permissions = [("view_donation_reports", "Can see donor data and finance reports")]
+        indexes = [
+            models.Index(fields=["campaign", "status"], name="donation_campaign_status"),
+            models.Index(fields=["stripe_subscription_id"], name="donation_subscription"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_minor__gt=0), name="donation_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_minor__lte=F("amount_minor")),
+                name="donation_refund_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=CURRENCY_REGEX), name="donation_currency_iso"
+            ),
+            models.UniqueConstraint(
+                fields=["stripe_checkout_session_id"],
+                condition=~Q(stripe_checkout_session_id=""),
+                name="donation_unique_checkout_session",
+            ),
+            models.UniqueConstraint(
+                fields=["stripe_payment_intent_id"],
+                condition=~Q(stripe_payment_intent_id=""),
+                name="donation_unique_payment_intent",
+            ),
+            models.UniqueConstraint(
+                fields=["stripe_invoice_id"],
+                condition=~Q(stripe_invoice_id=""),
+                name="donation_unique_invoice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.money} {self.get_method_display()} #{self.pk}"
+
+    @property
+    def money(self) -> str:
+        return format_money(self.amount_minor, self.currency)
+
+    @property
+    def net_minor(self) -> int:
+        return self.amount_minor - self.refunded_minor if self.status in self.RECEIVED else 0
+
+    @property
+    def is_offline(self) -> bool:
+        return self.method != self.Method.CARD
+
+    @property
+    def gift(self) -> "Donation":
+        """The monthly gift this charge belongs to (itself for one-off and first charges)."""
+        return self.parent or self
+
+
+class OfflineGift(Donation):
+    """Bank transfers, cash and mobile money recorded by Finance (same table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("offline gift")
+        verbose_name_plural = _("offline gifts")
+
+
+class StripeEvent(models.Model):
+    """Each webhook event once: a redelivered event id is acknowledged and changes nothing."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        IGNORED = "ignored", _("Ignored")
+        DEFERRED = "deferred", _("Waiting for its payment")
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    payload = models.JSONField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    # A refund that arrives before we know its payment waits under the payment intent id.
+    waiting_for = models.CharField(max_length=255, blank=True, db_index=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
+
+
+class ExchangeRate(models.Model):
+    """Finance's rate table: one `base` unit is worth `rate` `quote` units from `valid_from`."""
+
+    base = models.CharField(_("from currency"), max_length=3)
+    quote = models.CharField(_("to currency"), max_length=3)
+    rate = models.DecimalField(_("rate"), max_digits=18, decimal_places=8)
+    valid_from = models.DateField(_("valid from"))
+
+    class Meta:
+        ordering = ["-valid_from", "base", "quote"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["base", "quote", "valid_from"], name="exchange_rate_unique_per_day"
+            ),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="exchange_rate_positive"),
+            models.CheckConstraint(
+                condition=Q(base__regex=CURRENCY_REGEX) & Q(quote__regex=CURRENCY_REGEX),
+                name="exchange_rate_currencies_iso",
+            ),
+            models.CheckConstraint(
+                condition=~Q(base=F("quote")), name="exchange_rate_distinct_currencies"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.base} = {self.rate} {self.quote} ({self.valid_from})"

@@ -1,0 +1,67 @@
+"""Reads for the open books page: aggregates only, never a donor who did not opt in."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Lower, TruncMonth
+
+from donations.progress import counted
+
+
+@dataclass(frozen=True)
+class OpenBooks:
+    by_month: list[dict]
+    by_campaign: list[dict]
+    refunds: list[dict]
+    donors: int
+    gifts: int
+    listed_donors: list[str]
+
+
+NET = Sum(F("amount_minor") - F("refunded_minor"))
+
+
+def donor_count() -> int:
+    """People who gave: one per email (case-folded), plus each gift given without an email."""
+    received = counted().filter(parent=None)
+    with_email = (
+        received.exclude(email="").annotate(e=Lower("email")).values("e").distinct().count()
+    )
+    return with_email + received.filter(email="").count()
+
+
+def open_books() -> OpenBooks:
+    received = counted()
+    by_month = list(
+        received.annotate(month=TruncMonth("succeeded_at"))
+        .values("month", "currency")
+        .annotate(net=NET, gifts=Count("pk"))
+        .order_by("-month", "currency")
+    )
+    by_campaign = list(
+        received.values("campaign__slug", "campaign__title", "currency")
+        .annotate(net=NET, gifts=Count("pk"))
+        .order_by("campaign__title", "currency")
+    )
+    refunds = list(
+        received.filter(refunded_minor__gt=0)
+        .values("currency")
+        .annotate(refunded=Sum("refunded_minor"), count=Count("pk"))
+        .order_by("currency")
+    )
+    listed = (
+        received.filter(public_listing=True, parent=None)
+        .exclude(donor_name="")
+        .exclude(Q(refunded_minor__gte=F("amount_minor")))
+        .values_list("donor_name", flat=True)
+        .distinct()
+        .order_by("donor_name")
+    )
+    return OpenBooks(
+        by_month=by_month,
+        by_campaign=by_campaign,
+        refunds=refunds,
+        donors=donor_count(),
+        gifts=received.count(),
+        listed_donors=list(listed),
+    )

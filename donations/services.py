@@ -1,0 +1,528 @@
+"""The only code that changes donations: one function per use case, each atomic.
+
+Money is counted only from verified Stripe webhooks (`process_stripe_event`) or from
+Finance recording an offline gift; the browser's return from Checkout changes nothing.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from campaigns.progress import invalidate
+from donations import money, stripe_gateway
+from donations.models import Donation, StripeEvent
+from donations.tasks import cancel_stripe_subscription, send_donation_receipt
+
+logger = logging.getLogger(__name__)
+
+Status = Donation.Status
+
+TRANSITIONS: dict[str, set[str]] = {
+    Status.PENDING: {Status.PROCESSING, Status.SUCCEEDED, Status.FAILED, Status.EXPIRED},
+    Status.PROCESSING: {Status.SUCCEEDED, Status.FAILED},
+    Status.SUCCEEDED: {Status.PARTIALLY_REFUNDED, Status.REFUNDED},
+    Status.PARTIALLY_REFUNDED: {Status.PARTIALLY_REFUNDED, Status.REFUNDED},
+    Status.REFUNDED: set(),
+    Status.FAILED: set(),
+    Status.EXPIRED: set(),
+}
+
+CANCEL_SALT = "donations.cancel-monthly"
+
+
+class InvalidTransition(Exception):
+    def __init__(self, donation: Donation, to: str):
+        super().__init__(f"donation {donation.pk}: cannot go from {donation.status} to {to}")
+        self.donation = donation
+        self.to = to
+
+
+class UnknownDonation(Exception):
+    """Event metadata names a donation we never created."""
+
+
+class CheckoutUnavailable(Exception):
+    """Card payment is not configured, or Stripe could not be reached."""
+
+
+def transition(donation: Donation, to: str) -> Donation:
+    """Move a (locked) donation to `to`, or raise InvalidTransition. Caller saves."""
+    if to not in TRANSITIONS[donation.status]:
+        raise InvalidTransition(donation, to)
+    donation.status = to
+    return donation
+
+
+def _invalidate_on_commit(donation: Donation) -> None:
+    if donation.campaign_id:
+        campaign_id = donation.campaign_id
+        transaction.on_commit(lambda: invalidate(campaign_id))
+
+
+# --- Giving online -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GiftDetails:
+    amount_minor: int
+    currency: str
+    frequency: str = Donation.Frequency.ONCE
+    donor_name: str = ""
+    email: str = ""
+    public_listing: bool = False
+    message: str = ""
+
+
+def start_donation(
+    campaign: Campaign | None, details: GiftDetails, *, language: str = "en"
+) -> Donation:
+    """Store a pending card donation (it counts only once Stripe confirms it)."""
+    currency = money.normalise_currency(details.currency)
+    if currency not in money.supported_currencies():
+        raise ValidationError({"currency": "Unsupported currency."})
+    try:
+        money.validate_gift_minor(details.amount_minor, currency)
+    except money.MoneyError as exc:
+        raise ValidationError({"amount_minor": str(exc)}) from exc
+    with transaction.atomic():
+        donation = Donation(
+            campaign=campaign,
+            method=Donation.Method.CARD,
+            frequency=details.frequency,
+            amount_minor=details.amount_minor,
+            currency=currency,
+            donor_name=details.donor_name.strip(),
+            email=details.email.strip().lower(),
+            public_listing=details.public_listing,
+            message=details.message.strip(),
+            language=language,
+        )
+        donation.full_clean()
+        donation.save()
+    return donation
+
+
+def begin_checkout(
+    campaign: Campaign | None,
+    details: GiftDetails,
+    *,
+    language: str,
+    success_url: str,
+    cancel_url: str,
+) -> tuple[Donation, str]:
+    """Create the pending donation, then its Stripe Checkout Session; return the Checkout URL.
+
+    The Stripe call happens after the donation is committed (so its id is in the
+    session's metadata) and is retried by Stripe's idempotency key if repeated.
+    """
+    if not stripe_gateway.is_configured():
+        raise CheckoutUnavailable("card payment is not configured")
+    donation = start_donation(campaign, details, language=language)
+    try:
+        session = stripe_gateway.create_checkout_session(
+            donation, success_url=success_url, cancel_url=cancel_url
+        )
+    except stripe_gateway.GatewayError as exc:
+        with transaction.atomic():
+            locked = Donation.objects.select_for_update().get(pk=donation.pk)
+            transition(locked, Status.FAILED)
+            locked.save(update_fields=["status"])
+        raise CheckoutUnavailable(str(exc)) from exc
+    with transaction.atomic():
+        locked = Donation.objects.select_for_update().get(pk=donation.pk)
+        if not locked.stripe_checkout_session_id:
+            locked.stripe_checkout_session_id = session.id
+            locked.save(update_fields=["stripe_checkout_session_id"])
+    return locked, session.url
+
+
+def _mark_succeeded(donation: Donation, *, when: datetime) -> None:
+    """Count a locked donation's money, once: receipt enqueued in the same transaction."""
+    if donation.status in Donation.RECEIVED:
+        return
+    transition(donation, Status.SUCCEEDED)
+    donation.succeeded_at = when
+    if donation.received_on is None:
+        donation.received_on = when.date()
+    donation.full_clean()
+    donation.save()
+    send_donation_receipt.enqueue(donation.pk)
+    _invalidate_on_commit(donation)
+    if donation.refunded_minor:
+        # The refund arrived before the payment was confirmed.
+        _apply_refund(donation, donation.refunded_minor, when=when)
+
+
+def _apply_refund(donation: Donation, refunded_minor: int, *, when: datetime) -> None:
+    """Record Stripe's cumulative refunded amount on a locked donation (max wins: order-free)."""
+    refunded_minor = min(max(donation.refunded_minor, refunded_minor), donation.amount_minor)
+    changed = refunded_minor != donation.refunded_minor
+    donation.refunded_minor = refunded_minor
+    if donation.status in Donation.RECEIVED and refunded_minor:
+        to = (
+            Status.REFUNDED
+            if refunded_minor >= donation.amount_minor
+            else (Status.PARTIALLY_REFUNDED)
+        )
+        if donation.status != to:
+            transition(donation, to)
+            donation.refunded_at = donation.refunded_at or when
+            changed = True
+    if changed:
+        donation.full_clean()
+        donation.save()
+        _invalidate_on_commit(donation)
+
+
+# --- Stripe webhook ------------------------------------------------------------------
+
+
+def _ts(value: int | None) -> datetime:
+    return datetime.fromtimestamp(value, tz=UTC) if value else timezone.now()
+
+
+def _metadata_donation(metadata: dict | None) -> Donation | None:
+    """The locked donation named in Stripe metadata, None if none is named."""
+    raw = (metadata or {}).get("donation_id")
+    if raw in (None, ""):
+        return None
+    try:
+        pk = int(str(raw))
+    except ValueError as exc:
+        raise UnknownDonation(f"donation id {raw!r} is not a number") from exc
+    donation = Donation.objects.select_for_update().filter(pk=pk, method=Donation.Method.CARD)
+    found = donation.first()
+    if found is None:
+        raise UnknownDonation(f"no donation {pk}")
+    return found
+
+
+def _set_payment_intent(donation: Donation, payment_intent: str | None) -> None:
+    if payment_intent and not donation.stripe_payment_intent_id:
+        donation.stripe_payment_intent_id = payment_intent
+        donation.save(update_fields=["stripe_payment_intent_id"])
+
+
+def _replay_waiting(payment_intent: str | None) -> None:
+    """Apply events that arrived before we knew their payment (e.g. an early refund)."""
+    if not payment_intent:
+        return
+    waiting = StripeEvent.objects.select_for_update().filter(
+        waiting_for=payment_intent, outcome=StripeEvent.Outcome.DEFERRED
+    )
+    for record in waiting:
+        HANDLERS[record.type](record.payload["data"]["object"], record)
+
+
+def _on_checkout_completed(session: dict, record: StripeEvent) -> None:
+    donation = _metadata_donation(session.get("metadata"))
+    if donation is None:
+        donation = (
+            Donation.objects.select_for_update()
+            .filter(stripe_checkout_session_id=session.get("id") or "-")
+            .first()
+        )
+    if donation is None:
+        record.outcome = StripeEvent.Outcome.IGNORED
+        return
+    if not donation.stripe_checkout_session_id:
+        donation.stripe_checkout_session_id = session["id"]
+    donation.stripe_customer_id = donation.stripe_customer_id or (session.get("customer") or "")
+    email = ((session.get("customer_details") or {}).get("email") or "").strip().lower()
+    if email and not donation.email:
+        donation.email = email
+    when = _ts(record.payload.get("created"))
+    if session.get("mode") == "subscription":
+        # Money is counted from invoice.paid; the session only links the subscription.
+        donation.stripe_subscription_id = donation.stripe_subscription_id or (
+            session.get("subscription") or ""
+        )
+        donation.save()
+        return
+    if session.get("amount_total") and donation.status not in Donation.RECEIVED:
+        donation.amount_minor = session["amount_total"]
+        donation.currency = money.normalise_currency(session.get("currency") or donation.currency)
+    donation.save()
+    payment_intent = session.get("payment_intent") or ""
+    _set_payment_intent(donation, payment_intent)
+    payment_status = session.get("payment_status")
+    if record.type == "checkout.session.async_payment_failed":
+        if Status.FAILED in TRANSITIONS[donation.status]:
+            transition(donation, Status.FAILED)
+            donation.save(update_fields=["status"])
+    elif payment_status in ("paid", "no_payment_required"):
+        _mark_succeeded(donation, when=when)
+    elif donation.status == Status.PENDING:
+        transition(donation, Status.PROCESSING)
+        donation.save(update_fields=["status"])
+    _replay_waiting(payment_intent)
+
+
+def _on_checkout_expired(session: dict, record: StripeEvent) -> None:
+    donation = _metadata_donation(session.get("metadata"))
+    if donation is None:
+        record.outcome = StripeEvent.Outcome.IGNORED
+        return
+    if donation.status == Status.PENDING:
+        transition(donation, Status.EXPIRED)
+        donation.save(update_fields=["status"])
+
+
+def _invoice_payment_intent(invoice: dict) -> str:
+    payments = (invoice.get("payments") or {}).get("data") or []
+    for item in payments:
+        payment = item.get("payment") or {}
+        if payment.get("payment_intent"):
+            return payment["payment_intent"]
+    return ""
+
+
+def _on_invoice_paid(invoice: dict, record: StripeEvent) -> None:
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    subscription = details.get("subscription") or ""
+    gift = _metadata_donation(details.get("metadata"))
+    if gift is None and subscription:
+        gift = (
+            Donation.objects.select_for_update()
+            .filter(stripe_subscription_id=subscription, parent=None)
+            .first()
+        )
+    if gift is None or not invoice.get("amount_paid"):
+        record.outcome = StripeEvent.Outcome.IGNORED
+        return
+    if Donation.objects.filter(stripe_invoice_id=invoice["id"]).exists():
+        return
+    if subscription and not gift.stripe_subscription_id:
+        gift.stripe_subscription_id = subscription
+        gift.save(update_fields=["stripe_subscription_id"])
+    payment_intent = _invoice_payment_intent(invoice)
+    when = _ts((invoice.get("status_transitions") or {}).get("paid_at") or invoice.get("created"))
+    first_charge = invoice.get("billing_reason") == "subscription_create"
+    if first_charge and not gift.stripe_invoice_id and gift.status not in Donation.RECEIVED:
+        charge = gift
+    else:
+        charge = Donation(
+            parent=gift,
+            campaign_id=gift.campaign_id,
+            method=Donation.Method.CARD,
+            frequency=Donation.Frequency.MONTHLY,
+            donor_name=gift.donor_name,
+            email=gift.email,
+            public_listing=gift.public_listing,
+            language=gift.language,
+            stripe_subscription_id=gift.stripe_subscription_id,
+            stripe_customer_id=gift.stripe_customer_id,
+        )
+    charge.stripe_invoice_id = invoice["id"]
+    charge.stripe_payment_intent_id = charge.stripe_payment_intent_id or payment_intent
+    charge.amount_minor = invoice["amount_paid"]
+    charge.currency = money.normalise_currency(invoice.get("currency") or gift.currency)
+    if not charge.email:
+        charge.email = (invoice.get("customer_email") or "").strip().lower()
+    charge.full_clean()
+    charge.save()
+    _mark_succeeded(charge, when=when)
+    _replay_waiting(payment_intent)
+
+
+def _on_charge_refunded(charge: dict, record: StripeEvent) -> None:
+    payment_intent = charge.get("payment_intent") or ""
+    donation = None
+    if payment_intent:
+        donation = (
+            Donation.objects.select_for_update()
+            .filter(stripe_payment_intent_id=payment_intent)
+            .first()
+        )
+    if donation is None:
+        donation = _metadata_donation(charge.get("metadata"))
+        if donation is not None:
+            _set_payment_intent(donation, payment_intent)
+    if donation is None:
+        if not payment_intent:
+            record.outcome = StripeEvent.Outcome.IGNORED
+            return
+        # Its payment is not known yet: wait for checkout.session.completed or invoice.paid.
+        record.outcome = StripeEvent.Outcome.DEFERRED
+        record.waiting_for = payment_intent
+        if record.pk:
+            record.save(update_fields=["outcome", "waiting_for"])
+        return
+    _apply_refund(
+        donation, int(charge.get("amount_refunded") or 0), when=_ts(charge.get("created"))
+    )
+    if record.outcome == StripeEvent.Outcome.DEFERRED and record.pk:
+        record.outcome = StripeEvent.Outcome.APPLIED
+        record.waiting_for = ""
+        record.save(update_fields=["outcome", "waiting_for"])
+
+
+def _on_subscription_deleted(subscription: dict, record: StripeEvent) -> None:
+    gift = _metadata_donation(subscription.get("metadata"))
+    if gift is None:
+        gift = (
+            Donation.objects.select_for_update()
+            .filter(stripe_subscription_id=subscription.get("id") or "-", parent=None)
+            .first()
+        )
+    if gift is None:
+        record.outcome = StripeEvent.Outcome.IGNORED
+        return
+    _end_subscription(
+        gift, when=_ts(subscription.get("ended_at") or subscription.get("canceled_at"))
+    )
+    if not gift.stripe_subscription_id and subscription.get("id"):
+        gift.stripe_subscription_id = subscription["id"]
+        gift.save(update_fields=["stripe_subscription_id"])
+
+
+Handler = Callable[[dict, StripeEvent], None]
+
+HANDLERS: dict[str, Handler] = {
+    "checkout.session.completed": _on_checkout_completed,
+    "checkout.session.async_payment_succeeded": _on_checkout_completed,
+    "checkout.session.async_payment_failed": _on_checkout_completed,
+    "checkout.session.expired": _on_checkout_expired,
+    "invoice.paid": _on_invoice_paid,
+    "charge.refunded": _on_charge_refunded,
+    "customer.subscription.deleted": _on_subscription_deleted,
+}
+
+
+def process_stripe_event(event: dict) -> str:
+    """Apply a verified Stripe event once; returns the outcome ("duplicate" if seen before).
+
+    Raises UnknownDonation (nothing stored) when the metadata names a donation we never made.
+    """
+    event_id = event.get("id")
+    event_type = event.get("type")
+    obj = (event.get("data") or {}).get("object")
+    if (
+        not isinstance(event_id, str)
+        or not isinstance(event_type, str)
+        or not isinstance(obj, dict)
+    ):
+        raise ValueError("not a Stripe event")
+    with transaction.atomic():
+        handler = HANDLERS.get(event_type)
+        record = StripeEvent(
+            event_id=event_id,
+            type=event_type,
+            payload=event,
+            outcome=StripeEvent.Outcome.APPLIED if handler else StripeEvent.Outcome.IGNORED,
+        )
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:
+            return "duplicate"
+        if handler is None:
+            return record.outcome
+        handler(obj, record)
+        record.save(update_fields=["outcome", "waiting_for"])
+    return record.outcome
+
+
+# --- Monthly gifts -------------------------------------------------------------------
+
+
+def cancel_token(gift: Donation) -> str:
+    return signing.dumps(str(gift.reference), salt=CANCEL_SALT)
+
+
+def gift_for_cancel_token(token: str) -> Donation | None:
+    try:
+        reference = signing.loads(token, salt=CANCEL_SALT)
+    except signing.BadSignature:
+        return None
+    return (
+        Donation.objects.filter(
+            reference=reference, frequency=Donation.Frequency.MONTHLY, parent=None
+        )
+        .select_related("campaign")
+        .first()
+    )
+
+
+def request_monthly_cancellation(gift: Donation) -> Donation:
+    """The donor asked to stop: cancel at Stripe through the task queue."""
+    with transaction.atomic():
+        gift = Donation.objects.select_for_update().get(pk=gift.pk)
+        if gift.subscription_ended_at or gift.cancel_requested_at:
+            return gift
+        gift.cancel_requested_at = timezone.now()
+        gift.save(update_fields=["cancel_requested_at"])
+        cancel_stripe_subscription.enqueue(gift.pk)
+    return gift
+
+
+def _end_subscription(gift: Donation, *, when: datetime) -> None:
+    if gift.subscription_ended_at is None:
+        gift.subscription_ended_at = when
+        gift.save(update_fields=["subscription_ended_at"])
+
+
+def end_subscription(gift: Donation, *, when: datetime | None = None) -> Donation:
+    with transaction.atomic():
+        gift = Donation.objects.select_for_update().get(pk=gift.pk)
+        _end_subscription(gift, when=when or timezone.now())
+    return gift
+
+
+# --- Offline gifts -------------------------------------------------------------------
+
+
+def record_offline_gift(
+    *,
+    method: str,
+    amount_minor: int,
+    currency: str,
+    received_on: date,
+    reference: str = "",
+    campaign: Campaign | None = None,
+    donor_name: str = "",
+    email: str = "",
+    public_listing: bool = False,
+    language: str = "en",
+    by: AbstractBaseUser | None,
+) -> Donation:
+    """Finance records a bank transfer, cash or mobile-money gift; it counts at once."""
+    if method == Donation.Method.CARD or method not in Donation.Method.values:
+        raise ValidationError({"method": "Choose bank transfer, cash or mobile money."})
+    currency = money.normalise_currency(currency)
+    if currency not in money.supported_currencies():
+        raise ValidationError({"currency": "Unsupported currency."})
+    if amount_minor <= 0 or amount_minor > money.MAX_MINOR:
+        raise ValidationError({"amount_minor": "Enter an amount above zero and below the limit."})
+    with transaction.atomic():
+        gift = Donation(
+            method=method,
+            amount_minor=amount_minor,
+            currency=currency,
+            received_on=received_on,
+            offline_reference=reference.strip(),
+            campaign=campaign,
+            donor_name=donor_name.strip(),
+            email=email.strip().lower(),
+            public_listing=public_listing,
+            language=language,
+            recorded_by=by if by and by.is_authenticated else None,
+        )
+        gift.full_clean()
+        gift.save()
+        when = datetime.combine(received_on, datetime.min.time(), tzinfo=UTC)
+        transition(gift, Status.SUCCEEDED)
+        gift.succeeded_at = when
+        gift.save(update_fields=["status", "succeeded_at"])
+        if gift.email:
+            send_donation_receipt.enqueue(gift.pk)
+        _invalidate_on_commit(gift)
+    return gift

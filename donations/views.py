@@ -1,0 +1,164 @@
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.csp import CSP
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_http_methods, require_safe
+
+from campaigns.access import access_campaign
+from campaigns.progress import campaign_progress
+from donations import money, reports, services, stripe_gateway
+from donations.forms import CancelMonthlyForm, DonateForm
+from donations.queries import open_books as open_books_query
+
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+
+# The donate form posts here and is redirected to Stripe Checkout; browsers apply
+# form-action to that redirect, so this one view allows Checkout's origin.
+DONATE_CSP = {
+    **settings.SECURE_CSP,
+    "form-action": [CSP.SELF, STRIPE_CHECKOUT_ORIGIN],
+}
+REPORTS_PERMISSION = "donations.view_donation_reports"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@csp_override(DONATE_CSP)
+def donate(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    campaign = None
+    progress = None
+    if slug is not None:
+        campaign = access_campaign(request.user, slug)
+        if not campaign.collects_donations:
+            raise Http404("This campaign does not take donations")
+        progress = campaign_progress(campaign)
+    currency = (
+        money.normalise_currency(request.GET.get("currency", ""))
+        or (campaign.fundraising_currency if campaign else "")
+        or money.supported_currencies()[0]
+    )
+    closed = bool(campaign and campaign.is_closed())
+    card_ready = stripe_gateway.is_configured()
+    status = 200
+    problem = ""
+    form = DonateForm(request.POST or None, currency=currency)
+    if request.method == "POST":
+        if closed:
+            status, problem = 400, "closed"
+        elif not card_ready:
+            status, problem = 503, "not-configured"
+        elif form.is_valid():
+            here = settings.SITE_URL + request.path
+            try:
+                _donation, checkout_url = services.begin_checkout(
+                    campaign,
+                    form.gift_details(),
+                    language=get_language() or settings.LANGUAGE_CODE,
+                    success_url=settings.SITE_URL + reverse("donations:thanks"),
+                    cancel_url=here,
+                )
+            except services.CheckoutUnavailable:
+                status, problem = 503, "unavailable"
+            else:
+                return HttpResponseRedirect(checkout_url, status=303)
+        else:
+            status = 400
+    content = campaign.content(get_language()) if campaign else None
+    return render(
+        request,
+        "donations/donate.html",
+        {
+            "campaign": campaign,
+            "content": content,
+            "progress": progress,
+            "form": form,
+            "card_ready": card_ready,
+            "closed": closed,
+            "problem": problem,
+        },
+        status=status,
+    )
+
+
+@require_safe
+def thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "donations/thanks.html")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def cancel_monthly(request: HttpRequest, token: str) -> HttpResponse:
+    gift = services.gift_for_cancel_token(token)
+    if gift is None:
+        raise Http404("Unknown or damaged link")
+    form = CancelMonthlyForm(request.POST or None)
+    done = bool(gift.subscription_ended_at or gift.cancel_requested_at)
+    status = 200
+    if request.method == "POST" and not done:
+        if form.is_valid():
+            gift = services.request_monthly_cancellation(gift)
+            done = True
+        else:
+            status = 400
+    return render(
+        request,
+        "donations/cancel_monthly.html",
+        {"gift": gift, "form": form, "done": done},
+        status=status,
+    )
+
+
+@require_safe
+def open_books(request: HttpRequest) -> HttpResponse:
+    return render(request, "donations/open_books.html", {"books": open_books_query()})
+
+
+def _require_finance(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm(REPORTS_PERMISSION):
+        raise PermissionDenied
+    return None
+
+
+@require_safe
+@never_cache
+def finance_reports(request: HttpRequest) -> HttpResponse:
+    if (refusal := _require_finance(request)) is not None:
+        return refusal
+    return render(
+        request,
+        "donations/reports.html",
+        {"tables": reports.build_reports(), "names": reports.REPORT_NAMES},
+    )
+
+
+@require_safe
+@never_cache
+def finance_report_file(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    if (refusal := _require_finance(request)) is not None:
+        return refusal
+    if name not in reports.REPORT_NAMES or fmt not in ("csv", "xlsx"):
+        raise Http404("No such report")
+    frame = reports.build_reports()[name]
+    if fmt == "csv":
+        body, content_type = reports.to_csv(frame), "text/csv; charset=utf-8"
+    else:
+        body = reports.to_xlsx(frame)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="donations-{name}.{fmt}"'
+    return response
+
+
+@require_safe
+@never_cache
+def finance_chart(request: HttpRequest) -> HttpResponse:
+    if (refusal := _require_finance(request)) is not None:
+        return refusal
+    return HttpResponse(reports.monthly_chart_svg(), content_type="image/svg+xml")

@@ -1,0 +1,47 @@
+import pytest
+
+from campaigns.models import Campaign
+from donations import services
+from donations.models import Donation
+from tests.conftest import create_campaign
+from tests.donations.stripe_events import WEBHOOK_SECRET
+
+
+@pytest.fixture
+def stripe_keys(settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_donations"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    return settings
+
+
+@pytest.fixture
+def fundraiser(db):
+    return create_campaign(
+        "fund",
+        kind=Campaign.Kind.FUNDRAISER,
+        fundraising_goal_minor=100_000,
+        fundraising_currency="EUR",
+    )
+
+
+def pending_donation(
+    campaign=None,
+    *,
+    amount_minor: int = 2500,
+    currency: str = "EUR",
+    frequency: str = Donation.Frequency.ONCE,
+    email: str = "",
+    language: str = "en",
+    **extra,
+) -> Donation:
+    return services.start_donation(
+        campaign,
+        services.GiftDetails(
+            amount_minor=amount_minor,
+            currency=currency,
+            frequency=frequency,
+            email=email,
+            **extra,
+        ),
+        language=language,
+    )
