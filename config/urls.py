@@ -18,6 +18,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("campaigns.urls")),
+    path("", include("pledges.urls")),
     prefix_default_language=False,
 )
 
