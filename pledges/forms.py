@@ -82,7 +82,9 @@ class SignForm(HoneypotMixin):
 
 class OrgSignOnForm(HoneypotMixin):
     name = forms.CharField(label=_("Organisation name"), max_length=160)
-    kind = forms.ChoiceField(label=_("Type"), choices=Organisation.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=[("", "---------"), *Organisation.Kind.choices]
+    )
     country = country_field()
     website = forms.URLField(label=_("Website"), max_length=300, assume_scheme="https")
     logo = forms.FileField(

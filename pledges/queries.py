@@ -121,11 +121,20 @@ def version_counts(campaign: Campaign) -> dict[int, int]:
 
 
 def daily_signatures(
-    campaign: Campaign, *, days: int = 60, today: date | None = None
+    campaign: Campaign,
+    *,
+    days: int = 60,
+    since: datetime | None = None,
+    today: date | None = None,
 ) -> list[tuple[date, int]]:
-    """Confirmed signatures per day (by confirmation date) for the last `days` days, zeros kept."""
+    """Confirmed signatures per day (by confirmation date), zeros kept: the last `days` days,
+    or fewer when the campaign started (`since`) more recently."""
     today = today or timezone.localdate()
     start = today - timedelta(days=days - 1)
+    if since is not None:
+        # A week at least, so a young campaign's first day is not one wall-to-wall bar.
+        start = min(today - timedelta(days=6), max(start, timezone.localtime(since).date()))
+    days = (today - start).days + 1
     key = f"pledges:daily:{campaign.pk}:{today.isoformat()}:{days}"
     cached = cache.get(key)
     if cached is not None:

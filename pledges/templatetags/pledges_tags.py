@@ -19,7 +19,9 @@ def pledge_actions(context, campaign: Campaign) -> dict:
         "open": campaign.is_open(),
         "form": SignForm() if campaign.collects_signatures else None,
         "latest_version": versions[0] if len(versions) > 1 else None,
-        "chart": chart.daily_chart_svg(queries.daily_signatures(campaign))
+        "chart": chart.daily_chart_svg(
+            queries.daily_signatures(campaign, since=campaign.launched_at)
+        )
         if campaign.collects_signatures
         else "",
         "language": get_language(),

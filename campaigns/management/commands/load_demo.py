@@ -11,6 +11,7 @@ from django.db import transaction
 from campaigns import services
 from campaigns.models import Campaign, CampaignTranslation, Target
 from campaigns.roles import COMMUNICATIONS, FINANCE, MODERATORS
+from pledges.demo import load_pledges_demo
 
 TARGETS = [
     ("alphabet", "Alphabet (Google)", "US", "Google Workspace\nGmail\nGoogle Cloud\nYouTube ads"),
@@ -163,6 +164,7 @@ class Command(BaseCommand):
                 user.save()
                 if group:
                     user.groups.set([Group.objects.get(name=group)])
+            load_pledges_demo()
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         self.stdout.write("Staff logins (user / password):")
         for username, group, _superuser in USERS:
