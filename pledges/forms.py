@@ -138,8 +138,12 @@ class SignatoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), max_length=100, required=False)
     country = country_field(required=False)
     type = forms.ChoiceField(label=_("Type"), choices=TYPE_CHOICES, required=False)
-    before = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
-    org_before = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    before = forms.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput
+    )
+    org_before = forms.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput
+    )
 
 
 class RejectForm(forms.Form):

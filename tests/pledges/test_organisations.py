@@ -152,3 +152,27 @@ def test_merging_duplicates_moves_sign_ons(campaign, moderator):
     assert list(Organisation.objects.all()) == [keep]
     assert OrgPledge.objects.filter(organisation=keep).count() == 2
     assert OrgPledge.objects.get(campaign=campaign).status == Status.APPROVED
+
+
+def test_over_the_rate_limit_sign_ons_are_held_without_email(campaign, rate_limits):
+    from django.core import mail
+
+    from pledges.abuse import Client
+    from tests.conftest import run_tasks
+
+    office = Client(ip_hash="office")
+    for n in range(4):
+        result = services.sign_on(
+            campaign,
+            org_data(website=f"https://org{n}.example", contact_email=f"c@org{n}.example"),
+            client=office,
+        )
+    assert result.outcome == "held"
+    run_tasks()
+    assert "c@org3.example" not in [m.to[0] for m in mail.outbox]
+
+
+def test_org_honeypot_stores_nothing(client, campaign):
+    response = client.post("/c/refuse/organisations/sign/", {**FORM, "hp_contact": "x"})
+    assert response.status_code == 302
+    assert not OrgPledge.objects.exists()

@@ -372,3 +372,22 @@ def test_my_data_link_expires_after_a_day(client, campaign):
         response = client.post(path)
     assert response.status_code == 400
     assert Signature.objects.exists()
+
+
+def test_link_to_an_erased_signature_says_so(client, campaign):
+    from pledges import services
+
+    signature = signed_and_confirmed(campaign)
+    path = f"/c/refuse/withdraw/{tokens.make_token('withdraw', signature.pk)}/"
+    services.erase_personal_data("amina@example.org")
+    response = client.post(path)
+    assert response.status_code == 404
+    assert "This link does not work" in response.content.decode()
+
+
+def test_data_requests_are_rate_limited(client, campaign, rate_limits):
+    signed_and_confirmed(campaign)
+    for _ in range(5):
+        client.post("/my-data/", {"email": "amina@example.org", "language": "en"})
+    run_tasks()
+    assert len([m for m in mail.outbox if "Your data" in m.subject]) == 2
