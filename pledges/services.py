@@ -646,7 +646,7 @@ def update_recipients(campaign: Campaign) -> models.QuerySet[Signature]:
 
 
 def start_mailing(mailing: UpdateMailing, *, by: AbstractBaseUser | None) -> UpdateMailing:
-    """Queue an update email for every consenting confirmed signer, sent in batches."""
+    """Send an update email to every consenting confirmed signer, in batches by the worker."""
     from pledges.tasks import send_mailing_batch
 
     with transaction.atomic():
@@ -656,20 +656,29 @@ def start_mailing(mailing: UpdateMailing, *, by: AbstractBaseUser | None) -> Upd
         locked.status = UpdateMailing.Status.SENDING
         locked.started_at = timezone.now()
         locked.save(update_fields=["status", "started_at"])
+        send_mailing_batch.enqueue(locked.pk)
+    return locked
+
+
+def prepare_mailing(mailing: UpdateMailing) -> UpdateMailing:
+    """Fix the recipient list of a mailing being sent, once (called by its first batch)."""
+    with transaction.atomic():
+        locked = UpdateMailing.objects.select_for_update().get(pk=mailing.pk)
+        if locked.prepared_at is not None:
+            return locked
         ids = update_recipients(locked.campaign).values_list("pk", flat=True)
         batch: list[UpdateDelivery] = []
         total = 0
         for signature_id in ids.iterator(chunk_size=5000):
             batch.append(UpdateDelivery(mailing=locked, signature_id=signature_id))
             if len(batch) >= 5000:
-                UpdateDelivery.objects.bulk_create(batch)
+                UpdateDelivery.objects.bulk_create(batch, ignore_conflicts=True)
                 total += len(batch)
                 batch = []
-        UpdateDelivery.objects.bulk_create(batch)
-        total += len(batch)
-        locked.total = total
-        locked.save(update_fields=["total"])
-        send_mailing_batch.enqueue(locked.pk)
+        UpdateDelivery.objects.bulk_create(batch, ignore_conflicts=True)
+        locked.total = total + len(batch)
+        locked.prepared_at = timezone.now()
+        locked.save(update_fields=["total", "prepared_at"])
     return locked
 
 

@@ -51,6 +51,7 @@ def send_mailing_batch(mailing_id: int, attempt: int = 1) -> int:
     """Send the next batch of an update email, then enqueue the following batch."""
     from pledges.emails import absolute_url
     from pledges.models import Signature, UpdateDelivery, UpdateMailing
+    from pledges.services import prepare_mailing
     from pledges.tokens import make_token
 
     sent = 0
@@ -58,6 +59,8 @@ def send_mailing_batch(mailing_id: int, attempt: int = 1) -> int:
         mailing = UpdateMailing.objects.select_for_update().filter(pk=mailing_id).first()
         if mailing is None or mailing.status != UpdateMailing.Status.SENDING:
             return 0
+        if mailing.prepared_at is None:
+            mailing = prepare_mailing(mailing)
         batch = list(
             UpdateDelivery.objects.select_related("signature")
             .filter(mailing=mailing, sent_at__isnull=True)

@@ -209,13 +209,13 @@ def test_update_email_preview_send_in_batches_and_unsubscribe(client, campaign, 
             {"action": "send", "_selected_action": [mailing.pk]},
         )
         mailing.refresh_from_db()
-        assert (mailing.status, mailing.total) == (UpdateMailing.Status.SENDING, 3)
+        assert mailing.status == UpdateMailing.Status.SENDING
         mail.outbox.clear()
         run_tasks()
     finally:
         tasks.MAILING_BATCH_SIZE = 200
     mailing.refresh_from_db()
-    assert mailing.status == UpdateMailing.Status.SENT
+    assert (mailing.status, mailing.total) == (UpdateMailing.Status.SENT, 3)
     sent = [m for m in mail.outbox if m.subject == "News"]
     assert sorted(m.to[0] for m in sent) == [f"fan{n}@example.org" for n in range(3)]
     message = sent[0]
@@ -237,7 +237,7 @@ def test_update_email_preview_send_in_batches_and_unsubscribe(client, campaign, 
     # A second mailing skips the unsubscribed signer.
     second = UpdateMailing.objects.create(campaign=campaign, subject="More", body="…")
     services.start_mailing(second, by=comms)
-    assert second.deliveries.count() == 2
+    assert services.prepare_mailing(second).total == 2
 
 
 @pytest.mark.parametrize("persona", ["moderator", "finance", "outsider"])
