@@ -95,7 +95,8 @@ builds("signature-already-signed")(_signature_email("signature-already-signed"))
 def my_data_email(email: PledgeEmail, subject) -> Outgoing:
     address = subject.email if isinstance(subject, Signature) else subject.contact_email
     language = email.context.get("language") or settings.LANGUAGE_CODE
-    token = tokens.make_token("my-data", address)
+    # The token names the row, not the address: URLs end up in access logs.
+    token = tokens.make_token("my-data", f"{subject._meta.label_lower}:{subject.pk}")
     return Outgoing(
         template="my-data",
         to=address,

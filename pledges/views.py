@@ -18,7 +18,7 @@ from campaigns.models import Campaign
 from pledges import queries, services, tokens
 from pledges.abuse import Client
 from pledges.forms import EmailForm, OrgSignOnForm, SignatoryFilterForm, SignForm
-from pledges.models import ContactConfirmedPledge, Signature
+from pledges.models import ContactConfirmedPledge, OrgPledge, Signature
 from pledges.services import CampaignNotOpen, OrgSignOnData, SignatureData
 
 GET_POST = ["GET", "HEAD", "POST"]
@@ -302,10 +302,20 @@ def my_data_sent(request: HttpRequest) -> HttpResponse:
 
 
 def _email_from_token(request: HttpRequest, token: str):
+    """The address a personal-data link was sent to, read from the row the token names."""
     try:
-        return tokens.read_token("my-data", token), None
+        value = tokens.read_token("my-data", token)
     except tokens.BadToken as exc:
         return None, _link_problem(request, campaign=None, expired=exc.expired)
+    label, _, pk = value.rpartition(":") if isinstance(value, str) else ("", "", "")
+    email = ""
+    if pk.isdigit() and label == Signature._meta.label_lower:
+        email = Signature.objects.filter(pk=int(pk)).values_list("email", flat=True).first()
+    elif pk.isdigit() and label == OrgPledge._meta.label_lower:
+        email = OrgPledge.objects.filter(pk=int(pk)).values_list("contact_email", flat=True).first()
+    if not email:
+        return None, _link_problem(request, campaign=None, expired=False, status=404)
+    return email, None
 
 
 @require_safe

@@ -18,7 +18,7 @@ def pages(campaign, moderator):
     pending = sign(campaign, email="pending@example.org").signature
     pledge = approved_org(campaign, moderator=moderator)
     contact = tokens.make_token("contact", f"pledges.orgpledge:{pledge.pk}")
-    data = tokens.make_token("my-data", "amina@example.org")
+    data = tokens.make_token("my-data", f"pledges.signature:{signature.pk}")
     return [
         "/c/refuse/",
         "/c/refuse/sign/",

@@ -391,3 +391,35 @@ def test_data_requests_are_rate_limited(client, campaign, rate_limits):
         client.post("/my-data/", {"email": "amina@example.org", "language": "en"})
     run_tasks()
     assert len([m for m in mail.outbox if "Your data" in m.subject]) == 2
+
+
+def test_personal_data_links_do_not_carry_the_address(client, campaign):
+    import base64
+    import zlib
+
+    signed_and_confirmed(campaign)
+    client.post("/my-data/", {"email": "amina@example.org", "language": "en"})
+    path = link_to(last_email_to("amina@example.org"), "/erase/")
+    token = path.split("/")[2]
+    payload = token.split(":")[0].lstrip(".")
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    decoded = zlib.decompress(raw) if token.startswith(".") else raw
+    assert b"amina" not in decoded
+    assert "amina" not in path
+
+
+def test_second_erasure_link_use_says_the_link_no_longer_works(client, campaign):
+    signed_and_confirmed(campaign)
+    client.post("/my-data/", {"email": "amina@example.org", "language": "en"})
+    path = link_to(last_email_to("amina@example.org"), "/erase/")
+    assert client.post(path).status_code == 200
+    assert client.post(path).status_code == 404
+
+
+def test_campaign_page_query_count_does_not_grow_with_signatures(
+    client, campaign, django_assert_max_num_queries
+):
+    for n in range(10):
+        signed_and_confirmed(campaign, email=f"p{n}@example.org")
+    with django_assert_max_num_queries(10):
+        assert client.get("/c/refuse/").status_code == 200
