@@ -72,3 +72,11 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm("campaigns.publish_campaign")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "statement" in form.changed_data:
+            # A signed statement never changes silently: snapshot the new text as a version.
+            from pledges.services import record_statement_edit
+
+            record_statement_edit(obj)

@@ -243,6 +243,11 @@ SPECTACULAR_SETTINGS = {
 # Counters shown to the public are cached this many seconds at most.
 COUNTER_CACHE_SECONDS = env_int("COUNTER_CACHE_SECONDS", 5)
 
+# Pledges: proxies of ours that append to X-Forwarded-For (0: trust REMOTE_ADDR only),
+# and the age at which unconfirmed signatures are purged.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+PLEDGE_PURGE_UNCONFIRMED_DAYS = env_int("PLEDGE_PURGE_UNCONFIRMED_DAYS", 30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("campaigns.urls")),
     path("", include("donations.urls")),
+    path("", include("pledges.urls")),
     prefix_default_language=False,
 )
 

@@ -1,7 +1,26 @@
-"""Signature and organisation counts for campaigns.progress."""
+"""Signature and organisation counts for campaigns.progress: one aggregate per figure."""
+
+from django.db.models import Count, Q
 
 from campaigns.models import Campaign
+from pledges.models import ContactConfirmedPledge, OrgPledge, Signature
 
 
 def pledge_counts(campaign: Campaign) -> dict:
-    return {"signatures": 0, "pending_signatures": 0, "organisations": 0, "commitments": {}}
+    """Confirmed signatures and approved organisations count; pending ones are reported apart.
+
+    Every version of the statement counts: a signature is for the campaign.
+    """
+    signatures = Signature.objects.filter(campaign=campaign).aggregate(
+        confirmed=Count("pk", filter=Q(status=Signature.Status.CONFIRMED)),
+        pending=Count("pk", filter=Q(status=Signature.Status.PENDING)),
+    )
+    organisations = OrgPledge.objects.filter(
+        campaign=campaign, status=ContactConfirmedPledge.Status.APPROVED
+    ).count()
+    return {
+        "signatures": signatures["confirmed"],
+        "pending_signatures": signatures["pending"],
+        "organisations": organisations,
+        "commitments": {},
+    }

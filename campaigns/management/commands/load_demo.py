@@ -12,6 +12,7 @@ from campaigns import services
 from campaigns.models import Campaign, CampaignTranslation, Target
 from campaigns.roles import COMMUNICATIONS, FINANCE, MODERATORS
 from donations.demo import load_demo_gifts
+from pledges.demo import load_pledges_demo
 
 TARGETS = [
     ("alphabet", "Alphabet (Google)", "US", "Google Workspace\nGmail\nGoogle Cloud\nYouTube ads"),
@@ -165,6 +166,7 @@ class Command(BaseCommand):
                 if group:
                     user.groups.set([Group.objects.get(name=group)])
             load_demo_gifts()
+            load_pledges_demo()
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         self.stdout.write("Staff logins (user / password):")
         for username, group, _superuser in USERS:

@@ -1,0 +1,91 @@
+"""Who is submitting, as keyed hashes, and whether they are over a rate limit.
+
+Rate limits count recent `SigningAttempt` rows on an index (the database is the only
+shared state we can rely on: local-memory caches are per process). Over-limit
+submissions are not rejected: the services store them as suspect, uncounted and held
+for moderators, and the sender sees the usual "check your email" page.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from pledges.models import SigningAttempt
+
+# (maximum attempts, window in seconds). The per-IP limit is generous on purpose:
+# offices, universities and mobile carriers put many people behind one address.
+DEFAULT_RATE_LIMITS = {
+    "ip": (60, 3600),
+    "email": (5, 3600),
+    "domain": (300, 3600),
+}
+
+
+def rate_limits() -> dict[str, tuple[int, int]]:
+    return {**DEFAULT_RATE_LIMITS, **getattr(settings, "PLEDGE_RATE_LIMITS", {})}
+
+
+def keyed_hash(value: str, *, purpose: str) -> str:
+    key = f"{settings.SECRET_KEY}:{purpose}".encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def client_ip(request: HttpRequest) -> str:
+    """REMOTE_ADDR, unless TRUSTED_PROXY_COUNT says how many proxies of ours add X-Forwarded-For."""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@dataclass(frozen=True)
+class Client:
+    """The submitter as the services see it: hashes only."""
+
+    ip_hash: str = ""
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> "Client":
+        ip = client_ip(request)
+        return cls(ip_hash=keyed_hash(ip, purpose="ip") if ip else "")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().casefold()
+
+
+def email_domain(email: str) -> str:
+    return email.rpartition("@")[2]
+
+
+def record_attempt(client: Client, email: str, *, now: datetime) -> bool:
+    """Log one submission; True when it goes over any limit (it is still logged)."""
+    email_hash = keyed_hash(email, purpose="email")
+    domain = email_domain(email)
+    limits = rate_limits()
+    over = False
+    checks = [("email", {"email_hash": email_hash}), ("domain", {"email_domain": domain})]
+    if client.ip_hash:
+        checks.append(("ip", {"ip_hash": client.ip_hash}))
+    for name, lookup in checks:
+        limit, window = limits[name]
+        recent = SigningAttempt.objects.filter(
+            created_at__gt=now - timedelta(seconds=window), **lookup
+        )
+        # Count at most limit rows: the query stays cheap under a flood.
+        if recent.values("pk")[:limit].count() >= limit:
+            over = True
+    SigningAttempt.objects.create(
+        ip_hash=client.ip_hash, email_hash=email_hash, email_domain=domain, created_at=now
+    )
+    return over

@@ -1,0 +1,342 @@
+"""Staff area for pledges: the moderation queue, suspect signatures, exports, update emails."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.mail import render_email
+from pledges import exports, services
+from pledges.forms import ExportForm, RejectForm
+from pledges.models import Organisation, OrgPledge, Signature, StatementVersion, UpdateMailing
+
+PERSONAL = "pledges.export_personal_data"
+
+
+@admin.register(StatementVersion)
+class StatementVersionAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "number", "created_at"]
+    list_filter = ["campaign"]
+    readonly_fields = ["campaign", "number", "text", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _run(modeladmin, request, queryset, service, done_message, **kwargs) -> None:
+    done = 0
+    for obj in queryset:
+        try:
+            service(obj, by=request.user, **kwargs)
+            done += 1
+        except (services.InvalidTransition, ValidationError) as exc:
+            modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
+    if done:
+        modeladmin.message_user(request, done_message % {"n": done})
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = ["name", "campaign", "status", "country", "show_publicly", "created_at"]
+    list_filter = ["status", "campaign", "show_publicly", "updates_consent"]
+    search_fields = ["name"]
+    list_select_related = ["campaign"]
+    readonly_fields = [
+        "campaign", "statement_version", "status", "name", "email", "country", "affiliation",
+        "language", "show_publicly", "updates_consent", "created_at", "confirmed_at",
+        "withdrawn_at", "unsubscribed_at", "reminders_sent",
+    ]  # fmt: skip
+    actions = ["release_suspects", "discard_suspects"]
+    show_full_result_count = False
+    change_list_template = "admin/pledges/signature_change_list.html"
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if not request.user.has_perm(PERSONAL):
+            fields.remove("email")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def get_search_fields(self, request):
+        return ["name", "email"] if request.user.has_perm(PERSONAL) else ["name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm("pledges.review_signature")
+
+    @admin.action(description=_("Release: send the confirmation email"), permissions=["review"])
+    def release_suspects(self, request, queryset):
+        _run(self, request, queryset, services.release_suspect, _("%(n)d signature(s) released."))
+
+    @admin.action(description=_("Discard suspect signatures"), permissions=["review"])
+    def discard_suspects(self, request, queryset):
+        _run(self, request, queryset, services.discard_suspect, _("%(n)d signature(s) discarded."))
+
+    def get_urls(self):
+        return [
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="pledges_signature_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if request.user.has_perm("pledges.export_pledges"):
+            extra_context["export_url"] = reverse("admin:pledges_signature_export")
+        return super().changelist_view(request, extra_context)
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("pledges.export_pledges"):
+            raise PermissionDenied
+        form = ExportForm(request.GET or None)
+        if not request.GET or not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/pledges/export.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Export signatures and sign-ons"),
+                    "form": form,
+                    "personal": request.user.has_perm(PERSONAL),
+                },
+                status=400 if request.GET else 200,
+            )
+        data = form.cleaned_data
+        filters = exports.ExportFilters(
+            campaign=data["campaign"],
+            status=data["status"],
+            country=data["country"] or "",
+            since=data["since"],
+            until=data["until"],
+        )
+        personal = request.user.has_perm(PERSONAL)
+        source = exports.signature_rows if data["what"] == "signatures" else exports.org_pledge_rows
+        columns, rows = source(filters, personal=personal)
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        filename = f"{data['what']}-{stamp}.{data['format']}"
+        if data["format"] == "csv":
+            response = StreamingHttpResponse(
+                exports.csv_stream(columns, rows), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        return FileResponse(
+            exports.xlsx_file(columns, rows),
+            as_attachment=True,
+            filename=filename,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+
+class DuplicateHints:
+    """Other organisations with the same domain or a similar name."""
+
+    @staticmethod
+    def for_organisation(organisation: Organisation) -> list[Organisation]:
+        if not organisation.name_key and not organisation.domain:
+            return []
+        similar = Q()
+        if organisation.name_key:
+            similar |= Q(name_key=organisation.name_key)
+            first_word = organisation.name_key.split(" ")[0]
+            if len(first_word) >= 4:
+                similar |= Q(name_key__startswith=first_word)
+        if organisation.domain:
+            similar |= Q(domain=organisation.domain)
+        return list(Organisation.objects.filter(similar).exclude(pk=organisation.pk)[:5])
+
+
+def _hints_html(organisation: Organisation):
+    hints = DuplicateHints.for_organisation(organisation)
+    if not hints:
+        return "—"
+    return format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        (
+            (reverse("admin:pledges_organisation_change", args=[o.pk]), f"{o.name} ({o.domain})")
+            for o in hints
+        ),
+    )
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "domain", "duplicate_hints", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "domain"]
+    readonly_fields = ["domain", "created_at"]
+    actions = ["merge"]
+
+    @admin.display(description=_("possible duplicates"))
+    def duplicate_hints(self, obj):
+        return _hints_html(obj)
+
+    def save_model(self, request, obj, form, change):
+        # Moderators may correct the public details; keep the derived keys in step.
+        obj.name_key = services.organisation_name_key(obj.name)
+        obj.domain = services.website_domain(obj.website)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Merge the selected into the oldest one"), permissions=["change"])
+    def merge(self, request, queryset):
+        organisations = list(queryset.order_by("created_at", "pk"))
+        if len(organisations) < 2:
+            self.message_user(request, _("Select at least two organisations."), messages.ERROR)
+            return
+        keep, *duplicates = organisations
+        services.merge_organisations(keep, duplicates, by=request.user)
+        self.message_user(
+            request, _("Merged %(n)d into %(name)s.") % {"n": len(duplicates), "name": keep.name}
+        )
+
+
+@admin.register(OrgPledge)
+class OrgPledgeAdmin(admin.ModelAdmin):
+    """The moderation queue."""
+
+    list_display = [
+        "organisation", "campaign", "status", "organisation_domain", "duplicate_hints",
+        "created_at", "contact_confirmed_at",
+    ]  # fmt: skip
+    list_filter = ["status", "campaign"]
+    list_select_related = ["organisation", "campaign"]
+    search_fields = ["organisation__name", "organisation__domain"]
+    readonly_fields = [
+        "organisation", "campaign", "statement_version", "status", "contact_name",
+        "contact_email", "contact_language", "created_at", "contact_confirmed_at",
+        "moderated_at", "moderated_by", "rejection_reason", "duplicate_hints",
+    ]  # fmt: skip
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_moderate_permission(self, request) -> bool:
+        return request.user.has_perm("pledges.moderate_orgpledge")
+
+    @admin.display(description=_("domain"))
+    def organisation_domain(self, obj):
+        return obj.organisation.domain
+
+    @admin.display(description=_("possible duplicates"))
+    def duplicate_hints(self, obj):
+        return _hints_html(obj.organisation)
+
+    @admin.action(description=_("Approve"), permissions=["moderate"])
+    def approve(self, request, queryset):
+        _run(self, request, queryset, services.approve, _("%(n)d sign-on(s) approved."))
+
+    @admin.action(description=_("Reject with a reason…"), permissions=["moderate"])
+    def reject(self, request, queryset):
+        # An intermediate page: a rejection always carries a reason for the contact.
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            _run(
+                self,
+                request,
+                queryset,
+                services.reject,
+                _("%(n)d sign-on(s) rejected."),
+                reason=form.cleaned_data["reason"],
+            )
+            return None
+        return render(
+            request,
+            "admin/pledges/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject sign-ons"),
+                "queryset": queryset.select_related("organisation", "campaign"),
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+            status=400 if form.is_bound else 200,
+        )
+
+
+@admin.register(UpdateMailing)
+class UpdateMailingAdmin(admin.ModelAdmin):
+    list_display = ["subject", "campaign", "status", "progress", "created_at"]
+    list_filter = ["status", "campaign"]
+    readonly_fields = ["status", "progress", "recipients", "preview"]
+    actions = ["send"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["campaign", "subject", "body"]
+        return ["campaign", "subject", "body", "status", "progress", "recipients", "preview"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != UpdateMailing.Status.DRAFT:
+            return ["campaign", "subject", "body", *self.readonly_fields]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_send_permission(self, request) -> bool:
+        return request.user.has_perm("pledges.send_updatemailing")
+
+    @admin.display(description=_("sent / total"))
+    def progress(self, obj):
+        if obj.status == UpdateMailing.Status.DRAFT:
+            return "—"
+        return f"{services.mailing_sent_count(obj)} / {obj.total}"
+
+    @admin.display(description=_("recipients now"))
+    def recipients(self, obj):
+        return services.update_recipients(obj.campaign).count()
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        subject, text, _html = render_email(
+            "update-email",
+            {
+                "mailing": obj,
+                "campaign": obj.campaign,
+                "unsubscribe_url": "https://…/unsubscribe/…",
+                "campaign_url": obj.campaign.get_absolute_url(),
+            },
+            language=obj.campaign.default_language,
+        )
+        return format_html("<p><strong>{}</strong></p><pre>{}</pre>", subject, text)
+
+    @admin.action(description=_("Send to consenting signers"), permissions=["send"])
+    def send(self, request, queryset):
+        _run(self, request, queryset, services.start_mailing, _("%(n)d update(s) being sent."))

@@ -1,0 +1,172 @@
+"""What each queued `PledgeEmail` says and to whom: one builder per kind.
+
+Builders run in the task worker, never in a request. Other apps register more kinds
+with `@builds("kind")` (for example BDS commitments reusing the contact flow).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from pledges import tokens
+from pledges.models import ContactConfirmedPledge, PledgeEmail, Signature
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    template: str
+    to: str
+    language: str
+    context: dict
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+BUILDERS: dict[str, Callable[[PledgeEmail, object], Outgoing | None]] = {}
+
+
+def builds(kind: str):
+    def register(func):
+        BUILDERS[kind] = func
+        return func
+
+    return register
+
+
+def build(email: PledgeEmail) -> Outgoing | None:
+    subject = email.subject
+    if subject is None:  # erased since it was queued
+        return None
+    return BUILDERS[email.kind](email, subject)
+
+
+def absolute_url(name: str, *, language: str, **kwargs) -> str:
+    with translation.override(language):
+        return settings.SITE_URL + reverse(name, kwargs=kwargs)
+
+
+def signature_links(signature: Signature) -> dict[str, str]:
+    language = signature.language
+    slug = signature.campaign.slug
+    return {
+        "confirm_url": absolute_url(
+            "pledges:confirm",
+            language=language,
+            slug=slug,
+            token=tokens.make_token("confirm", signature.pk),
+        ),
+        "withdraw_url": absolute_url(
+            "pledges:withdraw",
+            language=language,
+            slug=slug,
+            token=tokens.make_token("withdraw", signature.pk),
+        ),
+        "campaign_url": absolute_url("campaigns:detail", language=language, slug=slug),
+        "my_data_url": absolute_url("pledges:my_data", language=language),
+    }
+
+
+def _signature_email(template: str):
+    def builder(email: PledgeEmail, signature: Signature) -> Outgoing | None:
+        return Outgoing(
+            template=template,
+            to=signature.email,
+            language=signature.language,
+            context={
+                "signature": signature,
+                "campaign": signature.campaign,
+                "title": signature.campaign.content(signature.language).title,
+                "reminder": email.context.get("reminder"),
+                **signature_links(signature),
+            },
+        )
+
+    return builder
+
+
+builds("signature-confirm")(_signature_email("signature-confirm"))
+builds("signature-reminder")(_signature_email("signature-confirm"))
+builds("signature-already-signed")(_signature_email("signature-already-signed"))
+
+
+@builds("my-data")
+def my_data_email(email: PledgeEmail, subject) -> Outgoing:
+    address = subject.email if isinstance(subject, Signature) else subject.contact_email
+    language = email.context.get("language") or settings.LANGUAGE_CODE
+    # The token names the row, not the address: URLs end up in access logs.
+    token = tokens.make_token("my-data", f"{subject._meta.label_lower}:{subject.pk}")
+    return Outgoing(
+        template="my-data",
+        to=address,
+        language=language,
+        context={
+            "data_url": absolute_url("pledges:my_data_show", language=language, token=token),
+            "erase_url": absolute_url("pledges:my_data_erase", language=language, token=token),
+        },
+    )
+
+
+def _pledge_context(pledge: ContactConfirmedPledge) -> dict:
+    language = pledge.contact_language
+    return {
+        "pledge": pledge,
+        "organisation": pledge.organisation,
+        "campaign": pledge.campaign,
+        "title": pledge.campaign.content(language).title,
+        "campaign_url": absolute_url(
+            "campaigns:detail", language=language, slug=pledge.campaign.slug
+        ),
+    }
+
+
+@builds("contact-confirm")
+def contact_confirm_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoing:
+    label = pledge._meta.label_lower
+    token = tokens.make_token("contact", f"{label}:{pledge.pk}")
+    return Outgoing(
+        template="pledge-contact-confirm",
+        to=pledge.contact_email,
+        language=pledge.contact_language,
+        context={
+            **_pledge_context(pledge),
+            "confirm_url": absolute_url(
+                "pledges:contact_confirm", language=pledge.contact_language, token=token
+            ),
+        },
+    )
+
+
+@builds("contact-already")
+def contact_already_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoing:
+    return Outgoing(
+        template="pledge-contact-already",
+        to=email.context.get("to") or pledge.contact_email,
+        language=email.context.get("language") or pledge.contact_language,
+        context=_pledge_context(pledge),
+    )
+
+
+@builds("moderation-approved")
+def approved_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoing | None:
+    if not pledge.contact_email:
+        return None
+    return Outgoing(
+        template="pledge-approved",
+        to=pledge.contact_email,
+        language=pledge.contact_language,
+        context=_pledge_context(pledge),
+    )
+
+
+@builds("moderation-rejected")
+def rejected_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoing | None:
+    if not pledge.contact_email:
+        return None
+    return Outgoing(
+        template="pledge-rejected",
+        to=pledge.contact_email,
+        language=pledge.contact_language,
+        context={**_pledge_context(pledge), "reason": email.context.get("reason", "")},
+    )

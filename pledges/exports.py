@@ -1,0 +1,135 @@
+"""Staff exports of signatures and organisational sign-ons, streamed in chunks.
+
+Personal data (emails, contact people, names of unlisted signers) only goes to staff
+with `pledges.export_personal_data`. Cells that a spreadsheet would run as a formula
+are prefixed with a quote.
+"""
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+from django.db.models import QuerySet
+from openpyxl import Workbook
+
+from campaigns.models import Campaign
+from pledges.models import OrgPledge, Signature
+
+CHUNK = 2000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    campaign: Campaign | None = None
+    status: str = ""
+    country: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def _filtered(queryset: QuerySet, filters: ExportFilters, *, country_field: str) -> QuerySet:
+    if filters.campaign:
+        queryset = queryset.filter(campaign=filters.campaign)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.country:
+        queryset = queryset.filter(**{country_field: filters.country})
+    if filters.since:
+        queryset = queryset.filter(created_at__date__gte=filters.since)
+    if filters.until:
+        queryset = queryset.filter(created_at__date__lte=filters.until)
+    return queryset.order_by("pk")
+
+
+def signature_rows(filters: ExportFilters, *, personal: bool) -> tuple[list[str], Iterator]:
+    columns = [
+        "id", "campaign", "status", "name", "email", "country", "affiliation", "language",
+        "show_publicly", "updates_consent", "statement_version", "created_at", "confirmed_at",
+    ]  # fmt: skip
+    fields = [
+        "pk", "campaign__slug", "status", "name", "email", "country", "affiliation", "language",
+        "show_publicly", "updates_consent", "statement_version__number", "created_at",
+        "confirmed_at",
+    ]  # fmt: skip
+    queryset = _filtered(Signature.objects.all(), filters, country_field="country")
+
+    def rows():
+        for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK):
+            row = list(row)
+            if not personal:
+                row[4] = ""  # email
+                if not row[8]:  # not listed publicly: the name is theirs to keep
+                    row[3] = ""
+            yield row
+
+    return columns, rows()
+
+
+def org_pledge_rows(filters: ExportFilters, *, personal: bool) -> tuple[list[str], Iterator]:
+    columns = [
+        "id", "campaign", "status", "organisation", "type", "country", "website",
+        "contact_name", "contact_email", "created_at", "contact_confirmed_at", "moderated_at",
+        "rejection_reason",
+    ]  # fmt: skip
+    fields = [
+        "pk", "campaign__slug", "status", "organisation__name", "organisation__kind",
+        "organisation__country", "organisation__website", "contact_name", "contact_email",
+        "created_at", "contact_confirmed_at", "moderated_at", "rejection_reason",
+    ]  # fmt: skip
+    queryset = _filtered(OrgPledge.objects.all(), filters, country_field="organisation__country")
+
+    def rows():
+        for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK):
+            row = list(row)
+            if not personal:
+                row[7] = row[8] = ""
+            yield row
+
+    return columns, rows()
+
+
+def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def csv_stream(columns: list[str], rows: Iterable) -> Iterator[str]:
+    """CSV text, one pandas frame per chunk of rows: memory stays at one chunk."""
+    header = io.StringIO()
+    csv.writer(header).writerow(columns)
+    yield header.getvalue()
+    for chunk in _chunks(rows, CHUNK):
+        frame = pd.DataFrame(chunk, columns=columns, dtype=object).map(neutralise)
+        yield frame.to_csv(header=False, index=False, lineterminator="\r\n")
+
+
+def xlsx_file(columns: list[str], rows: Iterable):
+    """An XLSX workbook written row by row (openpyxl's write-only mode) to a temporary file."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("export")
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([neutralise(value) for value in row])
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - returned open; FileResponse closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle

@@ -1,0 +1,181 @@
+"""Forms for every public input and the staff pages, query strings included.
+
+Plain forms, not model forms: a model form would validate the unique email and so
+tell a stranger whether an address has signed.
+"""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from campaigns.models import Campaign
+from pledges import logos
+from pledges.models import (
+    AFFILIATION_MAX,
+    EMAIL_MAX,
+    NAME_MAX,
+    ContactConfirmedPledge,
+    Organisation,
+    Signature,
+)
+
+HONEYPOT = "hp_contact"
+
+
+def country_field(*, required: bool = True) -> LazyTypedChoiceField:
+    return LazyTypedChoiceField(
+        label=_("Country"), choices=[("", "---------"), *countries], required=required
+    )
+
+
+def language_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Preferred language for our emails"), choices=settings.LANGUAGES
+    )
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see (hidden by CSS, skipped by keyboard) and bots fill in."""
+
+    hp_contact = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get(HONEYPOT))
+
+
+class SignForm(HoneypotMixin):
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=EMAIL_MAX,
+        help_text=_("Only to confirm your signature; never shown."),
+    )
+    country = country_field()
+    affiliation = forms.CharField(
+        label=_("Organisation (optional)"),
+        max_length=AFFILIATION_MAX,
+        required=False,
+        help_text=_("Shown next to your name as an affiliation; it does not sign for them."),
+    )
+    language = language_field()
+    show_publicly = forms.BooleanField(label=_("Show my name on the public list"), required=False)
+    updates_consent = forms.BooleanField(
+        label=_("Send me updates about this campaign"), required=False
+    )
+
+    field_order = ["name", "email", "country", "affiliation", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = get_language()
+        if current in dict(settings.LANGUAGES):
+            self.fields["language"].initial = current
+
+
+class OrgSignOnForm(HoneypotMixin):
+    name = forms.CharField(label=_("Organisation name"), max_length=160)
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=[("", "---------"), *Organisation.Kind.choices]
+    )
+    country = country_field()
+    website = forms.URLField(label=_("Website"), max_length=300, assume_scheme="https")
+    logo = forms.FileField(
+        label=_("Logo (optional)"),
+        required=False,
+        help_text=_("PNG, JPEG, WebP or GIF, at most 1 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}
+        ),
+    )
+    contact_name = forms.CharField(
+        label=_("Contact person"),
+        max_length=NAME_MAX,
+        help_text=_("Private: only our moderators see it."),
+    )
+    contact_email = forms.EmailField(
+        label=_("Contact email"),
+        max_length=EMAIL_MAX,
+        help_text=_("Private: we send the confirmation link here."),
+    )
+    contact_language = language_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = get_language()
+        if current in dict(settings.LANGUAGES):
+            self.fields["contact_language"].initial = current
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        self.cleaned_data["logo_png"] = logos.reencode_logo(upload) if upload else None
+        return upload
+
+
+class EmailForm(HoneypotMixin):
+    email = forms.EmailField(label=_("Email"), max_length=EMAIL_MAX)
+    language = language_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].widget = forms.HiddenInput()
+        self.fields["language"].initial = get_language()
+
+
+TYPE_CHOICES = [("", _("Everyone")), ("individual", _("Individuals")), *Organisation.Kind.choices]
+
+
+class SignatoryFilterForm(forms.Form):
+    """The signatory list's query string; anything else is a 400."""
+
+    q = forms.CharField(label=_("Name"), max_length=100, required=False)
+    country = country_field(required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=TYPE_CHOICES, required=False)
+    before = forms.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput
+    )
+    org_before = forms.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (emailed to the contact)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ExportForm(forms.Form):
+    what = forms.ChoiceField(
+        label=_("Export"),
+        choices=[("signatures", _("Signatures")), ("organisations", _("Organisational sign-ons"))],
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.order_by("title"), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            *Signature.Status.choices,
+            *[
+                choice
+                for choice in ContactConfirmedPledge.Status.choices
+                if choice[0] not in Signature.Status.values
+            ],
+        ],
+    )
+    country = country_field(required=False)
+    since = forms.DateField(label=_("From (date)"), required=False)
+    until = forms.DateField(label=_("Until (date, inclusive)"), required=False)
+    format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")])

@@ -1,0 +1,307 @@
+"""Signatures, organisations and their sign-ons, statement versions, and the emails they get.
+
+`ContactConfirmedPledge` holds what any organisational pledge shares — a private contact who
+confirms by email, then a moderator's decision — so later pledge kinds (BDS commitments)
+reuse the same services in `pledges/services.py`.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from campaigns.models import LANGUAGE_CHOICES, Campaign
+
+NAME_MAX = 120
+EMAIL_MAX = 254
+AFFILIATION_MAX = 160
+
+
+class StatementVersion(models.Model):
+    """The statement text as it was when people signed it. Never edited, only added."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="statement_versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "-number"]
+        verbose_name = _("statement version")
+        verbose_name_plural = _("statement versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "number"], name="statement_version_unique_number"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="statement_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug} v{self.number}"
+
+
+class PledgeEmail(models.Model):
+    """One email owed to a signer or contact: an outbox row, sent once by a task."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(max_length=40)
+    context = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "object_id"], name="pledge_email_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+class Signature(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for email confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        SUSPECT = "suspect", _("Suspect (over a rate limit, held for review)")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures")
+    statement_version = models.ForeignKey(
+        StatementVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    name = models.CharField(_("name"), max_length=NAME_MAX)
+    email = models.EmailField(_("email"), max_length=EMAIL_MAX)
+    country = CountryField(_("country"))
+    affiliation = models.CharField(
+        _("organisation (optional)"), max_length=AFFILIATION_MAX, blank=True
+    )
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+    show_publicly = models.BooleanField(_("show my name on the public list"), default=False)
+    updates_consent = models.BooleanField(_("send me updates about this campaign"), default=False)
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("signed at"), auto_now_add=True, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_emailed_at = models.DateTimeField(null=True, blank=True)
+    emails = GenericRelation(PledgeEmail)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        permissions = [
+            ("export_pledges", "Can export signatures and organisational pledges"),
+            ("export_personal_data", "Can export emails and contact people"),
+            ("review_signature", "Can release or discard suspect signatures"),
+        ]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), "campaign", name="signature_email_unique"),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
+                name="signature_confirmed_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "id"], name="signature_campaign_status"),
+            models.Index(fields=["campaign", "status", "country"], name="signature_country"),
+            models.Index(fields=["status", "created_at"], name="signature_status_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.campaign.slug})"
+
+    @property
+    def is_counted(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+
+class SigningAttempt(models.Model):
+    """One submission of a public form, kept briefly so rate limits count indexed rows.
+
+    Holds keyed hashes only: never an IP address or an email address.
+    """
+
+    ip_hash = models.CharField(max_length=64)
+    email_hash = models.CharField(max_length=64)
+    email_domain = models.CharField(max_length=EMAIL_MAX)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ip_hash", "created_at"], name="attempt_ip"),
+            models.Index(fields=["email_hash", "created_at"], name="attempt_email"),
+            models.Index(fields=["email_domain", "created_at"], name="attempt_domain"),
+        ]
+
+    def __str__(self) -> str:
+        return f"attempt {self.pk}"
+
+
+class Organisation(models.Model):
+    """An organisation, one record reused by all the campaigns it signs."""
+
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("NGO")
+        UNION = "union", _("Union")
+        COOPERATIVE = "cooperative", _("Cooperative")
+        COLLECTIVE = "collective", _("Collective")
+        COMMUNITY_NETWORK = "community_network", _("Community network")
+        ACADEMIC = "academic", _("Academic")
+        MEDIA = "media", _("Media")
+        COMPANY = "company", _("Company")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("organisation name"), max_length=160)
+    name_key = models.CharField(max_length=160, db_index=True, editable=False)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
+    country = CountryField(_("country"))
+    website = models.URLField(_("website"), max_length=300)
+    domain = models.CharField(_("website domain"), max_length=253, editable=False)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain"], condition=~Q(domain=""), name="organisation_unique_domain"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactConfirmedPledge(models.Model):
+    """A pledge made by an organisation through a private contact person, then moderated."""
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("Waiting for the contact to confirm")
+        AWAITING_MODERATION = "awaiting_moderation", _("Waiting for moderation")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.UNCONFIRMED
+    )
+    contact_name = models.CharField(_("contact person"), max_length=NAME_MAX)
+    contact_email = models.EmailField(_("contact email"), max_length=EMAIL_MAX)
+    contact_language = models.CharField(
+        _("contact language"), max_length=10, choices=LANGUAGE_CHOICES, default="en"
+    )
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
+    contact_confirmed_at = models.DateTimeField(_("contact confirmed at"), null=True, blank=True)
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderated by"),
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), max_length=2000, blank=True)
+    emails = GenericRelation(PledgeEmail)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_counted(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class OrgPledge(ContactConfirmedPledge):
+    """An organisation's sign-on to one campaign's statement."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="pledges")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="org_pledges")
+    statement_version = models.ForeignKey(
+        StatementVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("organisational sign-on")
+        verbose_name_plural = _("organisational sign-ons")
+        permissions = [("moderate_orgpledge", "Can approve and reject organisational sign-ons")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "campaign"], name="org_pledge_unique_campaign"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="org_pledge_rejection_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "id"], name="org_pledge_campaign_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.campaign.slug}"
+
+
+class UpdateMailing(models.Model):
+    """An update email from Communications to the consenting confirmed signers of a campaign."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="mailings")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body (plain text)"), max_length=20000)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    total = models.PositiveIntegerField(_("recipients"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    prepared_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("update email")
+        verbose_name_plural = _("update emails")
+        permissions = [("send_updatemailing", "Can send update emails to signers")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class UpdateDelivery(models.Model):
+    mailing = models.ForeignKey(UpdateMailing, on_delete=models.CASCADE, related_name="deliveries")
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "signature"], name="update_delivery_unique_signature"
+            )
+        ]
+        indexes = [models.Index(fields=["mailing", "sent_at"], name="update_delivery_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.mailing_id} → {self.signature_id}"

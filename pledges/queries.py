@@ -1,0 +1,153 @@
+"""Reads shared by the pledge pages, the staff area, exports and the API."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django_countries import countries
+
+from campaigns.models import Campaign
+from pledges.models import ContactConfirmedPledge, OrgPledge, Signature, StatementVersion
+
+PAGE_SIZE = 50
+
+APPROVED = ContactConfirmedPledge.Status.APPROVED
+CONFIRMED = Signature.Status.CONFIRMED
+
+
+def public_signatures(campaign: Campaign) -> QuerySet[Signature]:
+    """Confirmed signers who chose to be listed. Only public fields are ever read from these."""
+    return Signature.objects.filter(campaign=campaign, status=CONFIRMED, show_publicly=True)
+
+
+def public_org_pledges(campaign: Campaign) -> QuerySet[OrgPledge]:
+    return OrgPledge.objects.filter(campaign=campaign, status=APPROVED).select_related(
+        "organisation"
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    next_cursor: int | None
+
+
+def keyset_page(queryset: QuerySet, *, before: int | None, size: int = PAGE_SIZE) -> Page:
+    """Newest first, `size` at a time; any page costs the same (an index range scan on id)."""
+    if before:
+        queryset = queryset.filter(pk__lt=before)
+    items = list(queryset.order_by("-pk")[: size + 1])
+    next_cursor = items[size - 1].pk if len(items) > size else None
+    return Page(items[:size], next_cursor)
+
+
+def signatory_pages(
+    campaign: Campaign,
+    *,
+    name: str = "",
+    country: str = "",
+    kind: str = "",
+    signatures_before: int | None = None,
+    organisations_before: int | None = None,
+) -> tuple[Page | None, Page | None]:
+    """The public list: approved organisations and listed individuals, filtered."""
+    organisations = individuals = None
+    if kind != "individual":
+        pledges = public_org_pledges(campaign)
+        if name:
+            pledges = pledges.filter(organisation__name__icontains=name)
+        if country:
+            pledges = pledges.filter(organisation__country=country)
+        if kind:
+            pledges = pledges.filter(organisation__kind=kind)
+        organisations = keyset_page(pledges, before=organisations_before)
+    if not kind or kind == "individual":
+        signatures = public_signatures(campaign).only("pk", "name", "country", "affiliation")
+        if name:
+            signatures = signatures.filter(name__icontains=name)
+        if country:
+            signatures = signatures.filter(country=country)
+        individuals = keyset_page(signatures, before=signatures_before)
+    return organisations, individuals
+
+
+def counts_by_country(campaign: Campaign) -> list[tuple[str, str, int, int]]:
+    """(code, name, confirmed signatures, approved organisations), largest first.
+
+    Counts include signers who are not listed by name: a number names nobody.
+    """
+    key = f"pledges:countries:{campaign.pk}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    people = dict(
+        Signature.objects.filter(campaign=campaign, status=CONFIRMED)
+        .values_list("country")
+        .annotate(n=Count("pk"))
+        .values_list("country", "n")
+    )
+    orgs = dict(
+        OrgPledge.objects.filter(campaign=campaign, status=APPROVED)
+        .values_list("organisation__country")
+        .annotate(n=Count("pk"))
+        .values_list("organisation__country", "n")
+    )
+    rows = [
+        (code, countries.name(code) or code, people.get(code, 0), orgs.get(code, 0))
+        for code in set(people) | set(orgs)
+        if code
+    ]
+    rows.sort(key=lambda row: (-(row[2] + row[3]), row[1]))
+    cache.set(key, rows, settings.COUNTER_CACHE_SECONDS)
+    return rows
+
+
+def statement_versions(campaign: Campaign) -> list[StatementVersion]:
+    return list(StatementVersion.objects.filter(campaign=campaign).order_by("-number"))
+
+
+def version_counts(campaign: Campaign) -> dict[int, int]:
+    """Confirmed signatures per statement version id."""
+    return dict(
+        Signature.objects.filter(campaign=campaign, status=CONFIRMED)
+        .values_list("statement_version")
+        .annotate(n=Count("pk"))
+        .values_list("statement_version", "n")
+    )
+
+
+def daily_signatures(
+    campaign: Campaign,
+    *,
+    days: int = 60,
+    since: datetime | None = None,
+    today: date | None = None,
+) -> list[tuple[date, int]]:
+    """Confirmed signatures per day (by confirmation date), zeros kept: the last `days` days,
+    or fewer when the campaign started (`since`) more recently."""
+    today = today or timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    if since is not None:
+        # A week at least, so a young campaign's first day is not one wall-to-wall bar.
+        start = min(today - timedelta(days=6), max(start, timezone.localtime(since).date()))
+    days = (today - start).days + 1
+    key = f"pledges:daily:{campaign.pk}:{today.isoformat()}:{days}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    since = timezone.make_aware(datetime.combine(start, datetime.min.time()))
+    per_day = dict(
+        Signature.objects.filter(campaign=campaign, status=CONFIRMED, confirmed_at__gte=since)
+        .annotate(day=TruncDate("confirmed_at"))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    days_list = [start + timedelta(days=i) for i in range(days)]
+    series = [(day, per_day.get(day, 0)) for day in days_list]
+    cache.set(key, series, 60)
+    return series

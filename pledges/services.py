@@ -1,0 +1,686 @@
+"""The only code that changes signatures, organisations and their pledges.
+
+One function per use case, each atomic; emails are queued as `PledgeEmail` rows and
+their task enqueued inside the same transaction; counters are invalidated on commit.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from campaigns import progress as campaign_progress
+from campaigns.models import Campaign
+from pledges.abuse import Client, normalise_email, record_attempt
+from pledges.models import (
+    ContactConfirmedPledge,
+    Organisation,
+    OrgPledge,
+    PledgeEmail,
+    Signature,
+    SigningAttempt,
+    StatementVersion,
+    UpdateDelivery,
+    UpdateMailing,
+)
+
+SignatureStatus = Signature.Status
+PledgeStatus = ContactConfirmedPledge.Status
+
+REMINDER_LIMIT = 2
+REMINDER_INTERVAL = timedelta(days=2)
+DEFAULT_PURGE_DAYS = 30
+
+
+class CampaignNotOpen(Exception):
+    """The campaign does not take signatures or sign-ons now."""
+
+
+class InvalidTransition(Exception):
+    def __init__(self, obj, to: str):
+        super().__init__(f"{obj._meta.label} {obj.pk}: cannot go from {obj.status} to {to}")
+        self.obj = obj
+        self.to = to
+
+
+def invalidate_on_commit(*campaign_ids: int) -> None:
+    for campaign_id in set(campaign_ids):
+        transaction.on_commit(
+            lambda campaign_id=campaign_id: campaign_progress.invalidate(campaign_id)
+        )
+
+
+def queue_email(obj: models.Model, kind: str, *, context: dict | None = None) -> PledgeEmail:
+    """Store the email owed and enqueue its task, in the caller's transaction."""
+    from pledges.tasks import send_pledge_email
+
+    email = PledgeEmail.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        kind=kind,
+        context=context or {},
+    )
+    send_pledge_email.enqueue(email.pk)
+    return email
+
+
+# Statement versions ------------------------------------------------------------------------
+
+
+def record_statement_version(campaign: Campaign) -> StatementVersion:
+    """The current version of the statement, snapshotting the text first if it changed."""
+    latest = StatementVersion.objects.filter(campaign=campaign).order_by("-number").first()
+    if latest is not None and latest.text == campaign.statement:
+        return latest
+    with transaction.atomic():
+        # Lock the campaign row: two first signatures race to create version 1 here.
+        # Only taken when the text changed, so signers do not queue on it.
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        latest = StatementVersion.objects.filter(campaign=locked).order_by("-number").first()
+        if latest is not None and latest.text == locked.statement:
+            return latest
+        version = StatementVersion(
+            campaign=locked,
+            number=(latest.number + 1) if latest else 1,
+            text=locked.statement,
+        )
+        version.full_clean()
+        version.save()
+        return version
+
+
+def record_statement_edit(campaign: Campaign) -> StatementVersion | None:
+    """After a staff edit: a new version, once the statement has versions (it was signed)."""
+    if not StatementVersion.objects.filter(campaign=campaign).exists():
+        return None
+    return record_statement_version(campaign)
+
+
+# Individual signatures ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignatureData:
+    name: str
+    email: str
+    country: str
+    language: str
+    affiliation: str = ""
+    show_publicly: bool = False
+    updates_consent: bool = False
+
+
+@dataclass(frozen=True)
+class SignResult:
+    signature: Signature
+    outcome: str  # "new", "resent", "already-signed", "suspect", "held"
+
+
+def _require_open(campaign: Campaign, now: datetime, *, organisations: bool = False) -> None:
+    collects = campaign.collects_organisations if organisations else campaign.collects_signatures
+    if not collects or not campaign.is_open(now):
+        raise CampaignNotOpen(campaign.slug)
+
+
+def sign(
+    campaign: Campaign,
+    data: SignatureData,
+    *,
+    client: Client | None = None,
+    now: datetime | None = None,
+) -> SignResult:
+    """Sign `campaign`'s statement, or answer a repeat signing without saying so to the page.
+
+    New signatures wait for email confirmation; over a rate limit they are stored as
+    suspect (uncounted, no email, held for moderators).
+    """
+    now = now or timezone.now()
+    client = client or Client()
+    _require_open(campaign, now)
+    email = normalise_email(data.email)
+    with transaction.atomic():
+        over_limit = record_attempt(client, email, now=now)
+        existing = Signature.objects.filter(campaign=campaign, email=email).first()
+        if existing is None:
+            version = record_statement_version(campaign)
+            signature = Signature(
+                campaign=campaign,
+                statement_version=version,
+                status=SignatureStatus.SUSPECT if over_limit else SignatureStatus.PENDING,
+                name=data.name.strip(),
+                email=email,
+                country=data.country,
+                affiliation=data.affiliation.strip(),
+                language=data.language,
+                show_publicly=data.show_publicly,
+                updates_consent=data.updates_consent,
+                ip_hash=client.ip_hash,
+                last_emailed_at=None if over_limit else now,
+            )
+            signature.full_clean(validate_constraints=False)
+            try:
+                with transaction.atomic():
+                    signature.save()
+            except IntegrityError:
+                # The same email won a race with us: answer as a repeat signing.
+                existing = Signature.objects.get(campaign=campaign, email=email)
+            else:
+                if over_limit:
+                    return SignResult(signature, "suspect")
+                queue_email(signature, "signature-confirm")
+                invalidate_on_commit(campaign.pk)
+                return SignResult(signature, "new")
+        return _sign_again(existing, data, over_limit=over_limit, now=now)
+
+
+def _sign_again(
+    signature: Signature, data: SignatureData, *, over_limit: bool, now: datetime
+) -> SignResult:
+    signature = Signature.objects.select_for_update().get(pk=signature.pk)
+    if over_limit or signature.status == SignatureStatus.SUSPECT:
+        return SignResult(signature, "held")
+    if signature.status == SignatureStatus.CONFIRMED:
+        queue_email(signature, "signature-already-signed")
+        return SignResult(signature, "already-signed")
+    if signature.status == SignatureStatus.WITHDRAWN:
+        # Signing again after withdrawing starts over, with the new choices.
+        signature.status = SignatureStatus.PENDING
+        signature.name = data.name.strip()
+        signature.country = data.country
+        signature.affiliation = data.affiliation.strip()
+        signature.language = data.language
+        signature.show_publicly = data.show_publicly
+        signature.updates_consent = data.updates_consent
+        signature.statement_version = record_statement_version(signature.campaign)
+        signature.withdrawn_at = None
+        signature.created_at = now
+        signature.reminders_sent = 0
+        invalidate_on_commit(signature.campaign_id)
+    signature.last_emailed_at = now
+    signature.full_clean(validate_constraints=False)
+    signature.save()
+    queue_email(signature, "signature-confirm")
+    return SignResult(signature, "resent")
+
+
+def confirm_signature(signature_id: int, *, now: datetime | None = None) -> tuple[Signature, str]:
+    """Confirm through the emailed link. Returns the signature and "confirmed",
+    "already-confirmed" or "withdrawn"; raises Signature.DoesNotExist once erased."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Lock the row: a double click and a second device race here.
+        signature = Signature.objects.select_for_update().get(pk=signature_id)
+        if signature.status == SignatureStatus.CONFIRMED:
+            return signature, "already-confirmed"
+        if signature.status == SignatureStatus.WITHDRAWN:
+            return signature, "withdrawn"
+        if signature.status == SignatureStatus.SUSPECT:
+            # Suspect rows never got a link; a forged-but-valid one still cannot count them.
+            return signature, "held"
+        signature.status = SignatureStatus.CONFIRMED
+        signature.confirmed_at = now
+        signature.full_clean(validate_constraints=False)
+        signature.save(update_fields=["status", "confirmed_at"])
+        invalidate_on_commit(signature.campaign_id)
+    return signature, "confirmed"
+
+
+def withdraw_signature(signature_id: int, *, now: datetime | None = None) -> Signature:
+    """Withdraw a signature (from the link in every email); it is no longer counted or listed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature_id)
+        if signature.status != SignatureStatus.WITHDRAWN:
+            signature.status = SignatureStatus.WITHDRAWN
+            signature.withdrawn_at = now
+            signature.save(update_fields=["status", "withdrawn_at"])
+            invalidate_on_commit(signature.campaign_id)
+    return signature
+
+
+def unsubscribe(signature_id: int, *, now: datetime | None = None) -> Signature:
+    """Stop update emails for this signature. Safe to repeat."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature_id)
+        if signature.updates_consent or signature.unsubscribed_at is None:
+            signature.updates_consent = False
+            signature.unsubscribed_at = signature.unsubscribed_at or now
+            signature.save(update_fields=["updates_consent", "unsubscribed_at"])
+    return signature
+
+
+def release_suspect(signature: Signature, *, by: AbstractBaseUser | None) -> Signature:
+    """A moderator judged a suspect signature genuine: it now waits for email confirmation."""
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature.pk)
+        if signature.status != SignatureStatus.SUSPECT:
+            raise InvalidTransition(signature, SignatureStatus.PENDING)
+        signature.status = SignatureStatus.PENDING
+        signature.last_emailed_at = timezone.now()
+        signature.save(update_fields=["status", "last_emailed_at"])
+        queue_email(signature, "signature-confirm")
+        invalidate_on_commit(signature.campaign_id)
+    return signature
+
+
+def discard_suspect(signature: Signature, *, by: AbstractBaseUser | None) -> None:
+    with transaction.atomic():
+        deleted, _ = Signature.objects.filter(
+            pk=signature.pk, status=SignatureStatus.SUSPECT
+        ).delete()
+        if not deleted:
+            raise InvalidTransition(signature, "discarded")
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Remind pending signers: at most two reminders, two days apart. Safe to run twice."""
+    now = now or timezone.now()
+    due = Signature.objects.filter(
+        status=SignatureStatus.PENDING,
+        reminders_sent__lt=REMINDER_LIMIT,
+        last_emailed_at__lte=now - REMINDER_INTERVAL,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in due.iterator(chunk_size=1000):
+        with transaction.atomic():
+            # Re-check under the lock: a second run, or a confirmation, may have got here first.
+            signature = (
+                Signature.objects.select_for_update()
+                .filter(
+                    pk=pk,
+                    status=SignatureStatus.PENDING,
+                    reminders_sent__lt=REMINDER_LIMIT,
+                    last_emailed_at__lte=now - REMINDER_INTERVAL,
+                )
+                .first()
+            )
+            if signature is None:
+                continue
+            signature.reminders_sent += 1
+            signature.last_emailed_at = now
+            signature.save(update_fields=["reminders_sent", "last_emailed_at"])
+            queue_email(
+                signature, "signature-reminder", context={"reminder": signature.reminders_sent}
+            )
+            sent += 1
+    return sent
+
+
+def purge_unconfirmed(*, days: int | None = None, now: datetime | None = None) -> int:
+    """Delete signatures and sign-ons never confirmed within `days`, and old attempt logs."""
+    now = now or timezone.now()
+    days = days if days is not None else purge_days()
+    cutoff = now - timedelta(days=days)
+    with transaction.atomic():
+        stale = Signature.objects.filter(
+            status__in=[SignatureStatus.PENDING, SignatureStatus.SUSPECT], created_at__lt=cutoff
+        )
+        campaign_ids = set(stale.values_list("campaign_id", flat=True).distinct())
+        _, per_model = stale.delete()
+        deleted = per_model.get(Signature._meta.label, 0)
+        stale_pledges = OrgPledge.objects.filter(
+            status=PledgeStatus.UNCONFIRMED, created_at__lt=cutoff
+        )
+        campaign_ids |= set(stale_pledges.values_list("campaign_id", flat=True).distinct())
+        stale_pledges.delete()
+        # Rate limits look back an hour; a day of attempts is plenty.
+        SigningAttempt.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
+        invalidate_on_commit(*campaign_ids)
+    return deleted
+
+
+def purge_days() -> int:
+    return getattr(settings, "PLEDGE_PURGE_UNCONFIRMED_DAYS", DEFAULT_PURGE_DAYS)
+
+
+# Personal data requests ----------------------------------------------------------------------
+
+
+def request_my_data(
+    email: str, *, language: str, client: Client | None = None, now: datetime | None = None
+) -> bool:
+    """Email a link to see or erase everything held for `email`, if anything is held.
+
+    The page says "check your email" either way; returns whether an email was queued.
+    """
+    now = now or timezone.now()
+    email = normalise_email(email)
+    with transaction.atomic():
+        if record_attempt(client or Client(), email, now=now):
+            return False
+        subject = (
+            Signature.objects.filter(email=email).first()
+            or OrgPledge.objects.filter(contact_email__iexact=email).first()
+        )
+        if subject is None:
+            return False
+        queue_email(subject, "my-data", context={"language": language})
+    return True
+
+
+def erase_personal_data(email: str) -> int:
+    """Erase every signature made with `email` and remove it as a contact, on all campaigns.
+
+    Erased signatures are deleted, so no count includes them any more. Organisational
+    sign-ons stay (they are the organisation's), without their contact person.
+    """
+    email = normalise_email(email)
+    with transaction.atomic():
+        signatures = Signature.objects.filter(email=email)
+        campaign_ids = set(signatures.values_list("campaign_id", flat=True))
+        _, per_model = signatures.delete()
+        erased = per_model.get(Signature._meta.label, 0)
+        pledges = OrgPledge.objects.filter(contact_email__iexact=email)
+        campaign_ids |= set(pledges.values_list("campaign_id", flat=True))
+        erased += pledges.update(contact_name="", contact_email="")
+        invalidate_on_commit(*campaign_ids)
+    return erased
+
+
+def personal_data(email: str) -> dict:
+    """Everything held for `email`, for the person it belongs to."""
+    email = normalise_email(email)
+    return {
+        "signatures": list(
+            Signature.objects.filter(email=email).select_related("campaign").order_by("id")
+        ),
+        "org_pledges": list(
+            OrgPledge.objects.filter(contact_email__iexact=email)
+            .select_related("campaign", "organisation")
+            .order_by("id")
+        ),
+    }
+
+
+# Organisations -----------------------------------------------------------------------------
+
+NAME_NOISE = {"the", "a", "an", "of", "and", "ltd", "inc", "gmbh", "ev", "e", "v", "asbl", "sa"}
+
+
+def organisation_name_key(name: str) -> str:
+    """A loose key for spotting duplicates: case-folded words without punctuation or noise."""
+    words = re.findall(r"\w+", name.casefold())
+    return " ".join(w for w in words if w not in NAME_NOISE)[:160]
+
+
+def website_domain(url: str) -> str:
+    host = (urlsplit(url).hostname or "").casefold().rstrip(".")
+    return host.removeprefix("www.")
+
+
+@dataclass(frozen=True)
+class OrgSignOnData:
+    name: str
+    kind: str
+    country: str
+    website: str
+    contact_name: str
+    contact_email: str
+    contact_language: str
+    logo_png: bytes | None = None
+
+
+@dataclass(frozen=True)
+class OrgSignOnResult:
+    pledge: OrgPledge
+    outcome: str  # "new", "resent", "already-signed", "held"
+
+
+def sign_on(
+    campaign: Campaign,
+    data: OrgSignOnData,
+    *,
+    client: Client | None = None,
+    now: datetime | None = None,
+) -> OrgSignOnResult:
+    """An organisation signs on. The organisation record is found by website domain and
+    reused; its public details are only changed by moderators. The contact confirms by
+    email, then the sign-on waits for moderation."""
+    now = now or timezone.now()
+    client = client or Client()
+    _require_open(campaign, now, organisations=True)
+    contact_email = normalise_email(data.contact_email)
+    domain = website_domain(data.website)
+    with transaction.atomic():
+        over_limit = record_attempt(client, contact_email, now=now)
+        organisation = Organisation.objects.filter(domain=domain).first() if domain else None
+        if organisation is None:
+            organisation = Organisation(
+                name=data.name.strip(),
+                name_key=organisation_name_key(data.name),
+                kind=data.kind,
+                country=data.country,
+                website=data.website,
+                domain=domain,
+            )
+            organisation.full_clean(exclude=["logo"], validate_constraints=False)
+            try:
+                with transaction.atomic():
+                    organisation.save()
+            except IntegrityError:
+                organisation = Organisation.objects.get(domain=domain)
+            else:
+                if data.logo_png:
+                    organisation.logo.save(
+                        f"{domain or organisation.pk}.png", ContentFile(data.logo_png), save=True
+                    )
+        pledge = OrgPledge.objects.filter(organisation=organisation, campaign=campaign).first()
+        if pledge is not None:
+            if over_limit:
+                return OrgSignOnResult(pledge, "held")
+            if pledge.status == PledgeStatus.UNCONFIRMED and (
+                pledge.contact_email.casefold() == contact_email
+            ):
+                queue_email(pledge, "contact-confirm")
+                return OrgSignOnResult(pledge, "resent")
+            queue_email(
+                pledge,
+                "contact-already",
+                context={"to": contact_email, "language": data.contact_language},
+            )
+            return OrgSignOnResult(pledge, "already-signed")
+        pledge = OrgPledge(
+            organisation=organisation,
+            campaign=campaign,
+            statement_version=record_statement_version(campaign),
+            contact_name=data.contact_name.strip(),
+            contact_email=contact_email,
+            contact_language=data.contact_language,
+            ip_hash=client.ip_hash,
+        )
+        pledge.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                pledge.save()
+        except IntegrityError:
+            pledge = OrgPledge.objects.get(organisation=organisation, campaign=campaign)
+            return OrgSignOnResult(pledge, "already-signed")
+        if over_limit:
+            # Held: no email; moderators see it unconfirmed in the queue.
+            return OrgSignOnResult(pledge, "held")
+        queue_email(pledge, "contact-confirm")
+    return OrgSignOnResult(pledge, "new")
+
+
+def merge_organisations(
+    keep: Organisation, duplicates: list[Organisation], *, by: AbstractBaseUser | None
+) -> Organisation:
+    """Fold duplicate organisation records into `keep`, moving their sign-ons.
+
+    Where both signed the same campaign, the sign-on further along (approved first) stays.
+    """
+    rank = {
+        PledgeStatus.APPROVED: 0,
+        PledgeStatus.AWAITING_MODERATION: 1,
+        PledgeStatus.UNCONFIRMED: 2,
+        PledgeStatus.WITHDRAWN: 3,
+        PledgeStatus.REJECTED: 4,
+    }
+    campaign_ids: set[int] = set()
+    with transaction.atomic():
+        for duplicate in duplicates:
+            if duplicate.pk == keep.pk:
+                continue
+            for pledge in OrgPledge.objects.select_for_update().filter(organisation=duplicate):
+                campaign_ids.add(pledge.campaign_id)
+                kept = OrgPledge.objects.filter(organisation=keep, campaign=pledge.campaign).first()
+                if kept is None:
+                    pledge.organisation = keep
+                    pledge.save(update_fields=["organisation"])
+                elif rank[pledge.status] < rank[kept.status]:
+                    kept.delete()
+                    pledge.organisation = keep
+                    pledge.save(update_fields=["organisation"])
+                else:
+                    pledge.delete()
+            if not keep.logo and duplicate.logo:
+                keep.logo = duplicate.logo
+                keep.save(update_fields=["logo"])
+            duplicate.delete()
+        invalidate_on_commit(*campaign_ids)
+    return keep
+
+
+# Contact confirmation and moderation, for any ContactConfirmedPledge -------------------------
+
+MODERATION_TRANSITIONS: dict[str, set[str]] = {
+    PledgeStatus.UNCONFIRMED: {PledgeStatus.AWAITING_MODERATION},
+    PledgeStatus.AWAITING_MODERATION: {PledgeStatus.APPROVED, PledgeStatus.REJECTED},
+    PledgeStatus.APPROVED: {PledgeStatus.REJECTED, PledgeStatus.WITHDRAWN},
+    PledgeStatus.REJECTED: {PledgeStatus.APPROVED},
+    PledgeStatus.WITHDRAWN: set(),
+}
+
+
+def _transition(pledge: ContactConfirmedPledge, to: str) -> ContactConfirmedPledge:
+    """Lock the row and check the move; the caller saves."""
+    locked = type(pledge).objects.select_for_update().get(pk=pledge.pk)
+    if to not in MODERATION_TRANSITIONS[locked.status]:
+        raise InvalidTransition(locked, to)
+    return locked
+
+
+def _campaign_ids(pledge: ContactConfirmedPledge) -> list[int]:
+    campaign_id = getattr(pledge, "campaign_id", None)
+    return [campaign_id] if campaign_id else []
+
+
+def confirm_contact(
+    pledge: ContactConfirmedPledge, *, now: datetime | None = None
+) -> tuple[ContactConfirmedPledge, str]:
+    """The contact followed the emailed link: the pledge goes to the moderation queue.
+
+    Returns "confirmed" or "already-confirmed"."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = type(pledge).objects.select_for_update().get(pk=pledge.pk)
+        if locked.status != PledgeStatus.UNCONFIRMED:
+            return locked, "already-confirmed"
+        locked.status = PledgeStatus.AWAITING_MODERATION
+        locked.contact_confirmed_at = now
+        locked.save(update_fields=["status", "contact_confirmed_at"])
+    return locked, "confirmed"
+
+
+def approve(
+    pledge: ContactConfirmedPledge, *, by: AbstractBaseUser | None, now: datetime | None = None
+) -> ContactConfirmedPledge:
+    """Make the pledge public and counted; tell the contact."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _transition(pledge, PledgeStatus.APPROVED)
+        locked.status = PledgeStatus.APPROVED
+        locked.moderated_at = now
+        locked.moderated_by = by
+        locked.rejection_reason = ""
+        locked.save(update_fields=["status", "moderated_at", "moderated_by", "rejection_reason"])
+        queue_email(locked, "moderation-approved")
+        invalidate_on_commit(*_campaign_ids(locked))
+    return locked
+
+
+def reject(
+    pledge: ContactConfirmedPledge,
+    *,
+    by: AbstractBaseUser | None,
+    reason: str,
+    now: datetime | None = None,
+) -> ContactConfirmedPledge:
+    """Refuse the pledge with a reason, which is emailed to the contact."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"rejection_reason": "A reason is required to reject."})
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _transition(pledge, PledgeStatus.REJECTED)
+        locked.status = PledgeStatus.REJECTED
+        locked.moderated_at = now
+        locked.moderated_by = by
+        locked.rejection_reason = reason
+        locked.full_clean(validate_constraints=False)
+        locked.save(update_fields=["status", "moderated_at", "moderated_by", "rejection_reason"])
+        queue_email(locked, "moderation-rejected", context={"reason": reason})
+        invalidate_on_commit(*_campaign_ids(locked))
+    return locked
+
+
+# Update emails -------------------------------------------------------------------------------
+
+
+def update_recipients(campaign: Campaign) -> models.QuerySet[Signature]:
+    return Signature.objects.filter(
+        campaign=campaign,
+        status=SignatureStatus.CONFIRMED,
+        updates_consent=True,
+        unsubscribed_at__isnull=True,
+    )
+
+
+def start_mailing(mailing: UpdateMailing, *, by: AbstractBaseUser | None) -> UpdateMailing:
+    """Send an update email to every consenting confirmed signer, in batches by the worker."""
+    from pledges.tasks import send_mailing_batch
+
+    with transaction.atomic():
+        locked = UpdateMailing.objects.select_for_update().get(pk=mailing.pk)
+        if locked.status != UpdateMailing.Status.DRAFT:
+            raise InvalidTransition(locked, UpdateMailing.Status.SENDING)
+        locked.status = UpdateMailing.Status.SENDING
+        locked.started_at = timezone.now()
+        locked.save(update_fields=["status", "started_at"])
+        send_mailing_batch.enqueue(locked.pk)
+    return locked
+
+
+def prepare_mailing(mailing: UpdateMailing) -> UpdateMailing:
+    """Fix the recipient list of a mailing being sent, once (called by its first batch)."""
+    with transaction.atomic():
+        locked = UpdateMailing.objects.select_for_update().get(pk=mailing.pk)
+        if locked.prepared_at is not None:
+            return locked
+        ids = update_recipients(locked.campaign).values_list("pk", flat=True)
+        batch: list[UpdateDelivery] = []
+        total = 0
+        for signature_id in ids.iterator(chunk_size=5000):
+            batch.append(UpdateDelivery(mailing=locked, signature_id=signature_id))
+            if len(batch) >= 5000:
+                UpdateDelivery.objects.bulk_create(batch, ignore_conflicts=True)
+                total += len(batch)
+                batch = []
+        UpdateDelivery.objects.bulk_create(batch, ignore_conflicts=True)
+        locked.total = total + len(batch)
+        locked.prepared_at = timezone.now()
+        locked.save(update_fields=["total", "prepared_at"])
+    return locked
+
+
+def mailing_sent_count(mailing: UpdateMailing) -> int:
+    return mailing.deliveries.filter(sent_at__isnull=False).count()

@@ -1,0 +1,349 @@
+"""Public pledge pages: parse the input, call one service, render.
+
+Links from emails open a page with a button (GET changes nothing: mail scanners
+follow links); the button POSTs.
+"""
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+
+from campaigns.access import access_campaign
+from campaigns.models import Campaign
+from pledges import queries, services, tokens
+from pledges.abuse import Client
+from pledges.forms import EmailForm, OrgSignOnForm, SignatoryFilterForm, SignForm
+from pledges.models import ContactConfirmedPledge, OrgPledge, Signature
+from pledges.services import CampaignNotOpen, OrgSignOnData, SignatureData
+
+GET_POST = ["GET", "HEAD", "POST"]
+
+
+def _link_problem(
+    request: HttpRequest, *, campaign: Campaign | None, expired: bool, status: int = 400
+) -> HttpResponse:
+    return render(
+        request,
+        "pledges/link_problem.html",
+        {"campaign": campaign, "expired": expired},
+        status=status,
+    )
+
+
+# Signing -------------------------------------------------------------------------------------
+
+
+@require_http_methods(GET_POST)
+def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign(request.user, slug)
+    if not campaign.collects_signatures:
+        raise Http404("This campaign takes no signatures")
+    form = SignForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            if form.is_bot():
+                return redirect("pledges:sign_done", slug=campaign.slug)
+            data = SignatureData(
+                **{k: form.cleaned_data[k] for k in SignatureData.__dataclass_fields__}
+            )
+            try:
+                services.sign(campaign, data, client=Client.from_request(request))
+            except CampaignNotOpen:
+                form.add_error(None, _not_open_message())
+            else:
+                return redirect("pledges:sign_done", slug=campaign.slug)
+        status = 400
+    return render(request, "pledges/sign.html", {"campaign": campaign, "form": form}, status=status)
+
+
+def _not_open_message() -> str:
+    return gettext("This campaign is not taking signatures now.")
+
+
+@require_safe
+def sign_done(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign(request.user, slug)
+    return render(request, "pledges/check_email.html", {"campaign": campaign})
+
+
+def _signature_from_token(request: HttpRequest, slug: str, token: str, purpose: str):
+    campaign = access_campaign(request.user, slug)
+    try:
+        signature_id = tokens.read_token(purpose, token)
+    except tokens.BadToken as exc:
+        return campaign, None, _link_problem(request, campaign=campaign, expired=exc.expired)
+    signature = None
+    if isinstance(signature_id, int):
+        signature = Signature.objects.filter(pk=signature_id, campaign=campaign).first()
+    if signature is None:
+        return campaign, None, _link_problem(request, campaign=campaign, expired=False, status=404)
+    return campaign, signature, None
+
+
+@require_http_methods(GET_POST)
+def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    campaign, signature, problem = _signature_from_token(request, slug, token, "confirm")
+    if problem:
+        return problem
+    outcome = None
+    if request.method == "POST":
+        signature, outcome = services.confirm_signature(signature.pk)
+    elif signature.status == Signature.Status.CONFIRMED:
+        outcome = "already-confirmed"
+    return render(
+        request,
+        "pledges/confirm.html",
+        {"campaign": campaign, "signature": signature, "outcome": outcome},
+    )
+
+
+@require_http_methods(GET_POST)
+def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    campaign, signature, problem = _signature_from_token(request, slug, token, "withdraw")
+    if problem:
+        return problem
+    done = False
+    if request.method == "POST":
+        signature = services.withdraw_signature(signature.pk)
+        done = True
+    return render(
+        request,
+        "pledges/withdraw.html",
+        {"campaign": campaign, "signature": signature, "done": done},
+    )
+
+
+# RFC 8058 one-click: mail providers POST without our cookie; the token authenticates.
+@csrf_exempt
+@require_http_methods(GET_POST)
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        signature_id = tokens.read_token("unsubscribe", token)
+    except tokens.BadToken as exc:
+        return _link_problem(request, campaign=None, expired=exc.expired)
+    signature = None
+    if isinstance(signature_id, int):
+        signature = Signature.objects.select_related("campaign").filter(pk=signature_id).first()
+    if signature is None:
+        return _link_problem(request, campaign=None, expired=False, status=404)
+    done = False
+    if request.method == "POST":
+        signature = services.unsubscribe(signature.pk)
+        done = True
+    return render(
+        request,
+        "pledges/unsubscribe.html",
+        {"campaign": signature.campaign, "done": done},
+    )
+
+
+# Organisations -------------------------------------------------------------------------------
+
+
+@require_http_methods(GET_POST)
+def org_sign_on(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign(request.user, slug)
+    if not campaign.collects_organisations:
+        raise Http404("This campaign takes no organisations")
+    form = OrgSignOnForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            if form.is_bot():
+                return redirect("pledges:org_sign_on_done", slug=campaign.slug)
+            fields = {k: form.cleaned_data[k] for k in OrgSignOnData.__dataclass_fields__}
+            try:
+                services.sign_on(
+                    campaign, OrgSignOnData(**fields), client=Client.from_request(request)
+                )
+            except CampaignNotOpen:
+                form.add_error(None, _not_open_message())
+            else:
+                return redirect("pledges:org_sign_on_done", slug=campaign.slug)
+        status = 400
+    return render(
+        request, "pledges/org_sign_on.html", {"campaign": campaign, "form": form}, status=status
+    )
+
+
+@require_safe
+def org_sign_on_done(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign(request.user, slug)
+    return render(request, "pledges/check_email.html", {"campaign": campaign, "organisation": True})
+
+
+def _contact_pledge(value) -> ContactConfirmedPledge | None:
+    """The pledge a contact token names, for any model built on ContactConfirmedPledge."""
+    from django.apps import apps
+
+    if not isinstance(value, str) or ":" not in value:
+        return None
+    label, _, pk = value.rpartition(":")
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+    if not issubclass(model, ContactConfirmedPledge) or not pk.isdigit():
+        return None
+    return model.objects.filter(pk=int(pk)).first()
+
+
+@require_http_methods(GET_POST)
+def contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        value = tokens.read_token("contact", token)
+    except tokens.BadToken as exc:
+        return _link_problem(request, campaign=None, expired=exc.expired)
+    pledge = _contact_pledge(value)
+    if pledge is None:
+        return _link_problem(request, campaign=None, expired=False, status=404)
+    outcome = None
+    if request.method == "POST":
+        pledge, outcome = services.confirm_contact(pledge)
+    elif pledge.status != ContactConfirmedPledge.Status.UNCONFIRMED:
+        outcome = "already-confirmed"
+    return render(
+        request,
+        "pledges/contact_confirm.html",
+        {"pledge": pledge, "campaign": pledge.campaign, "outcome": outcome},
+    )
+
+
+# Public lists --------------------------------------------------------------------------------
+
+
+@require_safe
+def signatories(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign(request.user, slug)
+    form = SignatoryFilterForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "pledges/signatories.html",
+            {"campaign": campaign, "form": form, "invalid": True},
+            status=400,
+        )
+    filters = form.cleaned_data
+    organisations, individuals = queries.signatory_pages(
+        campaign,
+        name=filters["q"].strip(),
+        country=filters["country"] or "",
+        kind=filters["type"] or "",
+        signatures_before=filters["before"],
+        organisations_before=filters["org_before"],
+    )
+    base = {k: v for k, v in request.GET.items() if k in ("q", "country", "type") and v}
+    return render(
+        request,
+        "pledges/signatories.html",
+        {
+            "campaign": campaign,
+            "content": campaign.content(get_language()),
+            "form": form,
+            "organisations": organisations,
+            "individuals": individuals,
+            "countries": queries.counts_by_country(campaign),
+            "next_individuals": _page_link(base, "before", individuals),
+            "next_organisations": _page_link(base, "org_before", organisations),
+        },
+    )
+
+
+def _page_link(base: dict, key: str, page) -> str | None:
+    if page is None or page.next_cursor is None:
+        return None
+    return "?" + urlencode({**base, key: page.next_cursor})
+
+
+@require_safe
+def versions(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign(request.user, slug)
+    all_versions = queries.statement_versions(campaign)
+    counts = queries.version_counts(campaign)
+    return render(
+        request,
+        "pledges/versions.html",
+        {
+            "campaign": campaign,
+            "content": campaign.content(get_language()),
+            "versions": [(v, counts.get(v.pk, 0)) for v in all_versions],
+        },
+    )
+
+
+# Personal data -------------------------------------------------------------------------------
+
+
+@require_http_methods(GET_POST)
+def my_data(request: HttpRequest) -> HttpResponse:
+    form = EmailForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            if not form.is_bot():
+                services.request_my_data(
+                    form.cleaned_data["email"],
+                    language=form.cleaned_data["language"],
+                    client=Client.from_request(request),
+                )
+            return redirect("pledges:my_data_sent")
+        return render(request, "pledges/my_data.html", {"form": form}, status=400)
+    return render(request, "pledges/my_data.html", {"form": form})
+
+
+@require_safe
+def my_data_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "pledges/check_email.html", {"my_data": True})
+
+
+def _email_from_token(request: HttpRequest, token: str):
+    """The address a personal-data link was sent to, read from the row the token names."""
+    try:
+        value = tokens.read_token("my-data", token)
+    except tokens.BadToken as exc:
+        return None, _link_problem(request, campaign=None, expired=exc.expired)
+    label, _, pk = value.rpartition(":") if isinstance(value, str) else ("", "", "")
+    email = ""
+    if pk.isdigit() and label == Signature._meta.label_lower:
+        email = Signature.objects.filter(pk=int(pk)).values_list("email", flat=True).first()
+    elif pk.isdigit() and label == OrgPledge._meta.label_lower:
+        email = OrgPledge.objects.filter(pk=int(pk)).values_list("contact_email", flat=True).first()
+    if not email:
+        return None, _link_problem(request, campaign=None, expired=False, status=404)
+    return email, None
+
+
+@require_safe
+def my_data_show(request: HttpRequest, token: str) -> HttpResponse:
+    email, problem = _email_from_token(request, token)
+    if problem:
+        return problem
+    response = render(
+        request,
+        "pledges/my_data_show.html",
+        {"data": services.personal_data(email), "token": token},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(GET_POST)
+def my_data_erase(request: HttpRequest, token: str) -> HttpResponse:
+    email, problem = _email_from_token(request, token)
+    if problem:
+        return problem
+    erased = None
+    if request.method == "POST":
+        erased = services.erase_personal_data(email)
+    response = render(
+        request,
+        "pledges/my_data_erase.html",
+        {"erased": erased, "show_url": reverse("pledges:my_data_show", args=[token])},
+    )
+    response["Cache-Control"] = "no-store"
+    return response

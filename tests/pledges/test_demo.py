@@ -1,0 +1,27 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from campaigns.models import Campaign
+from pledges.models import OrgPledge, Signature
+from pledges.progress import pledge_counts
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_confirmed_listed_signatures_and_approved_organisations_and_is_idempotent(
+    client,
+):
+    for _ in range(2):
+        call_command("load_demo", "--password", "demo-pass-123", stdout=StringIO())
+    campaign = Campaign.objects.get(slug="refuse-extraction")
+    counts = pledge_counts(campaign)
+    assert counts["signatures"] == 8
+    assert counts["pending_signatures"] == 1
+    assert counts["organisations"] == 3
+    assert Signature.objects.count() == 9
+    assert OrgPledge.objects.count() == 4
+    body = client.get("/c/refuse-extraction/signatories/").content.decode()
+    assert "Priya Raman" in body and "Tech Workers Union" in body
+    assert "Claire Dubois" not in body  # chose not to be listed

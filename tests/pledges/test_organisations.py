@@ -1,0 +1,178 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from pledges import services
+from pledges.models import ContactConfirmedPledge, Organisation, OrgPledge
+from tests.conftest import create_campaign
+from tests.pledges.conftest import approved_org, last_email_to, link_to, org_data
+
+pytestmark = pytest.mark.django_db
+
+Status = ContactConfirmedPledge.Status
+
+FORM = {
+    "name": "Red Comunitaria",
+    "kind": "community_network",
+    "country": "MX",
+    "website": "redcomunitaria.example",
+    "contact_name": "Luz Pérez",
+    "contact_email": "luz@redcomunitaria.example",
+    "contact_language": "es",
+}
+
+
+def image_upload(size=(1200, 600), fmt="PNG", name="logo.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 60)).save(buffer, format=fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_org_sign_on_form_stores_a_pending_pledge_and_emails_the_contact(client, campaign):
+    response = client.post(
+        "/c/refuse/organisations/sign/", {**FORM, "logo": image_upload(fmt="JPEG")}
+    )
+    assert response.status_code == 302
+    assert "Check your email" in client.get(response["Location"]).content.decode()
+    pledge = OrgPledge.objects.select_related("organisation").get()
+    assert pledge.status == Status.UNCONFIRMED
+    organisation = pledge.organisation
+    assert organisation.domain == "redcomunitaria.example"
+    assert organisation.website == "https://redcomunitaria.example"
+    with Image.open(organisation.logo) as logo:
+        assert logo.format == "PNG"
+        assert max(logo.size) <= 400
+    message = last_email_to("luz@redcomunitaria.example")
+    assert "/es/confirm-contact/" in message.body
+
+
+def test_contact_confirms_then_the_pledge_waits_for_moderation(client, campaign):
+    client.post("/c/refuse/organisations/sign/", FORM)
+    path = link_to(last_email_to("luz@redcomunitaria.example"), "/confirm-contact/")
+    assert client.get(path).status_code == 200
+    assert OrgPledge.objects.get().status == Status.UNCONFIRMED
+    assert "Thank you" in client.post(path).content.decode()
+    assert OrgPledge.objects.get().status == Status.AWAITING_MODERATION
+    assert "Already confirmed" in client.post(path).content.decode()
+    # Not public, not counted until approved.
+    assert "Red Comunitaria" not in client.get("/c/refuse/signatories/").content.decode()
+
+
+@pytest.mark.parametrize("token", ["nonsense", "a:b:c"])
+def test_bad_contact_links_get_a_clear_page(client, campaign, token):
+    assert client.get(f"/confirm-contact/{token}/").status_code == 400
+
+
+def test_contact_token_naming_another_model_is_refused(client, campaign):
+    from pledges import tokens
+
+    for value in ["auth.user:1", "pledges.signature:1", "nope.nope:1", 5]:
+        token = tokens.make_token("contact", value)
+        assert client.get(f"/confirm-contact/{token}/").status_code == 404
+
+
+def test_oversized_or_fake_logo_is_a_form_error(client, campaign):
+    fake = SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>", content_type="image/png")
+    response = client.post("/c/refuse/organisations/sign/", {**FORM, "logo": fake})
+    assert response.status_code == 400
+    big = SimpleUploadedFile("big.png", b"\x89PNG" + b"0" * (1024 * 1024 + 1))
+    response = client.post("/c/refuse/organisations/sign/", {**FORM, "logo": big})
+    assert response.status_code == 400
+    assert "1 MB" in response.content.decode()
+    assert not OrgPledge.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"kind": "cult"}, {"website": "not a url"}, {"contact_email": "x"}, {"country": "QQ"}],
+)
+def test_org_form_bad_input_is_400(client, campaign, overrides):
+    assert client.post("/c/refuse/organisations/sign/", {**FORM, **overrides}).status_code == 400
+
+
+def test_organisation_is_reused_across_campaigns_by_website_domain(campaign, moderator):
+    other = create_campaign("other")
+    first = approved_org(campaign, moderator=moderator)
+    second = services.sign_on(
+        other, org_data(name="Red Comunitaria A.C.", website="http://redcomunitaria.example/about")
+    )
+    assert second.pledge.organisation_id == first.organisation_id
+    assert Organisation.objects.count() == 1
+    # Public details stay as moderated.
+    assert Organisation.objects.get().name == "Red Comunitaria"
+
+
+def test_signing_on_twice_tells_the_new_contact_by_email(campaign):
+    services.sign_on(campaign, org_data())
+    result = services.sign_on(campaign, org_data(contact_email="boss@redcomunitaria.example"))
+    assert result.outcome == "already-signed"
+    assert "already signed on" in last_email_to("boss@redcomunitaria.example").subject
+
+
+def test_moderation_transitions_and_emails(campaign, moderator):
+    result = services.sign_on(campaign, org_data())
+    with pytest.raises(services.InvalidTransition):
+        services.approve(result.pledge, by=moderator)  # contact has not confirmed
+    pledge, _ = services.confirm_contact(result.pledge)
+    with pytest.raises(Exception, match="reason"):
+        services.reject(pledge, by=moderator, reason="  ")
+    pledge = services.reject(pledge, by=moderator, reason="Not an organisation we know.")
+    assert pledge.status == Status.REJECTED
+    message = last_email_to("luz@redcomunitaria.example")
+    assert "Not an organisation we know." in message.body
+    pledge = services.approve(pledge, by=moderator)
+    assert pledge.status == Status.APPROVED and pledge.moderated_by == moderator
+    assert "approved" in last_email_to("luz@redcomunitaria.example").subject
+
+
+def test_only_approved_organisations_are_public(client, campaign, moderator):
+    approved_org(campaign, moderator=moderator)
+    services.sign_on(campaign, org_data(name="Pending Org", website="https://pending.example"))
+    body = client.get("/c/refuse/signatories/").content.decode()
+    assert "Red Comunitaria" in body
+    assert "Pending Org" not in body
+    assert "Luz" not in body  # the contact person is private
+    filtered = client.get("/c/refuse/signatories/", {"type": "union"}).content.decode()
+    assert "Red Comunitaria" not in filtered
+
+
+def test_merging_duplicates_moves_sign_ons(campaign, moderator):
+    other = create_campaign("other")
+    keep = approved_org(campaign, moderator=moderator).organisation
+    duplicate = services.sign_on(
+        other, org_data(name="Red comunitaria", website="https://red-comunitaria.example")
+    ).pledge.organisation
+    also = services.sign_on(
+        campaign, org_data(name="Red comunitaria", website="https://red-comunitaria.example")
+    )
+    assert also.pledge.organisation == duplicate
+    services.merge_organisations(keep, [duplicate], by=moderator)
+    assert list(Organisation.objects.all()) == [keep]
+    assert OrgPledge.objects.filter(organisation=keep).count() == 2
+    assert OrgPledge.objects.get(campaign=campaign).status == Status.APPROVED
+
+
+def test_over_the_rate_limit_sign_ons_are_held_without_email(campaign, rate_limits):
+    from django.core import mail
+
+    from pledges.abuse import Client
+    from tests.conftest import run_tasks
+
+    office = Client(ip_hash="office")
+    for n in range(4):
+        result = services.sign_on(
+            campaign,
+            org_data(website=f"https://org{n}.example", contact_email=f"c@org{n}.example"),
+            client=office,
+        )
+    assert result.outcome == "held"
+    run_tasks()
+    assert "c@org3.example" not in [m.to[0] for m in mail.outbox]
+
+
+def test_org_honeypot_stores_nothing(client, campaign):
+    response = client.post("/c/refuse/organisations/sign/", {**FORM, "hp_contact": "x"})
+    assert response.status_code == 302
+    assert not OrgPledge.objects.exists()
