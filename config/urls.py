@@ -9,6 +9,9 @@ from campaigns.views import healthz
 admin.site.site_header = "Coalition staff"
 admin.site.site_title = "Coalition staff"
 
+# A database outage answers a friendly 503 page; other errors the plain 500 page.
+handler500 = "campaigns.outage.server_error"
+
 # Machine-facing paths have no language prefix.
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
