@@ -56,6 +56,12 @@ def outsider(django_user_model):
     return make_user(django_user_model, "outsider")
 
 
+def verified_login(client, user):
+    """Log `client` in as `user` the way staff really are: password and second factor."""
+    client.force_login(user)
+    return client
+
+
 PERSONAS = ["anonymous", "outsider", "comms", "moderator", "finance"]
 
 
