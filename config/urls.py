@@ -19,6 +19,7 @@ urlpatterns = [
 
 # Pages people read: English unprefixed, other languages under /<lang>/.
 urlpatterns += i18n_patterns(
+    path(f"{settings.ADMIN_PATH}two-factor/", include("campaigns.two_factor")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("campaigns.urls")),
     prefix_default_language=False,

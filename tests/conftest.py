@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from campaigns import services
 from campaigns.models import Campaign, CampaignTranslation
@@ -57,8 +59,17 @@ def outsider(django_user_model):
 
 
 def verified_login(client, user):
-    """Log `client` in as `user` the way staff really are: password and second factor."""
+    """Log `client` in as `user` the way staff really are: password and second factor.
+
+    Staff get a confirmed backup-code device, marked in the session as the one that
+    verified this login (what `django_otp.login` stores after a real code check).
+    """
     client.force_login(user)
+    if user.is_staff:
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="backup")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
 
 
@@ -71,7 +82,7 @@ def persona_client(client, request):
 
     def login(name: str):
         if name != "anonymous":
-            client.force_login(request.getfixturevalue(name))
+            verified_login(client, request.getfixturevalue(name))
         return client
 
     return login
