@@ -18,7 +18,9 @@ VAR_DIR = BASE_DIR / "var"
 
 DEBUG = env_bool("DEBUG", False)
 # A known key for DEBUG runs only; production refuses it below.
-_LOCAL_SECRET = "local-development-only-secret-key-not-for-production-use-0123456789"  # noqa: S105
+_LOCAL_SECRET = (  # refused below whenever DEBUG is off # nosec B105
+    "local-development-only-secret-key-not-for-production-use-0123456789"  # noqa: S105
+)
 SECRET_KEY = env_str("SECRET_KEY", _LOCAL_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off")
