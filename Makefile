@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint messages check-deploy bench clean
+.PHONY: install run test lint messages check-deploy bench clean axe test-fast test-browser test-quality audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,12 +29,32 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py db_worker & \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# axe-core for the accessibility tests, from the npm registry into git-ignored var/npm.
+AXE_JS := var/npm/node_modules/axe-core/axe.min.js
+$(AXE_JS):
+	npm install --no-save --no-audit --no-fund --silent --prefix var/npm axe-core@4
+axe: $(AXE_JS)
+
 # The whole suite. Uses DATABASE_URL when set (CI: PostgreSQL), SQLite otherwise.
-test: install
+test: install $(AXE_JS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# Each gate alone (see README "Quality gates").
+test-fast: install
+	$(BIN)/pytest -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
+
+test-browser: install $(AXE_JS)
+	$(BIN)/pytest -p no:cacheprovider -m browser $(PYTEST_ARGS)
+
+test-quality: install
+	$(BIN)/pytest -p no:cacheprovider tests/quality $(PYTEST_ARGS)
+
+# Known-vulnerable dependencies (needs PyPI's vulnerability data) and a static scan of our code.
+audit: install
+	bash .ci/audit
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

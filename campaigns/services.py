@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns import audit
 from campaigns.models import Campaign
 from campaigns.tasks import notify_campaign_launched
 
@@ -17,6 +18,15 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.SCHEDULED: {Status.DRAFT, Status.LIVE},
     Status.LIVE: {Status.CLOSED},
     Status.CLOSED: {Status.LIVE},
+}
+
+
+# What the audit log calls each move.
+AUDIT_ACTIONS = {
+    Status.LIVE: "campaign.launch",
+    Status.CLOSED: "campaign.close",
+    Status.SCHEDULED: "campaign.schedule",
+    Status.DRAFT: "campaign.return_to_draft",
 }
 
 
@@ -36,6 +46,7 @@ def transition(
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if to not in TRANSITIONS[campaign.status]:
             raise InvalidTransition(campaign, to)
+        previous = campaign.status
         campaign.status = to
         if to == Status.LIVE:
             if campaign.launched_at is None:
@@ -48,6 +59,13 @@ def transition(
             campaign.closed_at = now
         campaign.full_clean()
         campaign.save()
+        reopened = previous == Status.CLOSED and to == Status.LIVE
+        audit.record(
+            "campaign.reopen" if reopened else AUDIT_ACTIONS[to],
+            actor=by,
+            target=campaign,
+            details={"slug": campaign.slug, "from": previous, "to": to},
+        )
     return campaign
 
 

@@ -3,6 +3,7 @@
 Every variable is listed in `.env.example` and in the README.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -17,7 +18,9 @@ VAR_DIR = BASE_DIR / "var"
 
 DEBUG = env_bool("DEBUG", False)
 # A known key for DEBUG runs only; production refuses it below.
-_LOCAL_SECRET = "local-development-only-secret-key-not-for-production-use-0123456789"  # noqa: S105
+_LOCAL_SECRET = (  # refused below whenever DEBUG is off # nosec B105
+    "local-development-only-secret-key-not-for-production-use-0123456789"  # noqa: S105
+)
 SECRET_KEY = env_str("SECRET_KEY", _LOCAL_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off")
@@ -43,6 +46,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "anymail",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "campaigns",
     "pledges",
     "donations",
@@ -58,9 +65,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "campaigns.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns its lockout exception into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -120,6 +131,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Staff accounts guard people who may face retaliation: throttle logins and require a second
+# factor. django-axes locks a username from one IP address after repeated failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+# Staff must confirm a TOTP code (or a one-time backup code) before any staff page opens.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Coalition staff")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -256,5 +282,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
+        # Failed logins carry usernames and addresses: keep them out of routine logs.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -10,6 +10,9 @@ from donations.webhook import stripe_webhook
 admin.site.site_header = "Coalition staff"
 admin.site.site_title = "Coalition staff"
 
+# A database outage answers a friendly 503 page; other errors the plain 500 page.
+handler500 = "campaigns.outage.server_error"
+
 # Machine-facing paths have no language prefix.
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -18,6 +21,7 @@ urlpatterns = [
 
 # Pages people read: English unprefixed, other languages under /<lang>/.
 urlpatterns += i18n_patterns(
+    path(f"{settings.ADMIN_PATH}two-factor/", include("campaigns.two_factor")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("campaigns.urls")),
     path("", include("donations.urls")),

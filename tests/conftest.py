@@ -4,8 +4,11 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from campaigns import services
 from campaigns.models import Campaign, CampaignTranslation
@@ -14,6 +17,9 @@ from campaigns.roles import COMMUNICATIONS, FINANCE, MODERATORS
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    # Content type ids can change when a transactional test flushes and reloads the
+    # database; Django's per-process content type cache must not outlive that.
+    ContentType.objects.clear_cache()
     cache.clear()
     yield
     cache.clear()
@@ -56,6 +62,21 @@ def outsider(django_user_model):
     return make_user(django_user_model, "outsider")
 
 
+def verified_login(client, user):
+    """Log `client` in as `user` the way staff really are: password and second factor.
+
+    Staff get a confirmed backup-code device, marked in the session as the one that
+    verified this login (what `django_otp.login` stores after a real code check).
+    """
+    client.force_login(user)
+    if user.is_staff:
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="backup")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 PERSONAS = ["anonymous", "outsider", "comms", "moderator", "finance"]
 
 
@@ -65,7 +86,7 @@ def persona_client(client, request):
 
     def login(name: str):
         if name != "anonymous":
-            client.force_login(request.getfixturevalue(name))
+            verified_login(client, request.getfixturevalue(name))
         return client
 
     return login

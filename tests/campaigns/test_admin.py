@@ -3,7 +3,7 @@
 import pytest
 
 from campaigns.models import Campaign
-from tests.conftest import create_campaign
+from tests.conftest import create_campaign, verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_campaign_admin_permission_matrix(persona, persona_client):
 
 
 def test_comms_drafts_translates_previews_and_launches(client, comms):
-    client.force_login(comms)
+    verified_login(client, comms)
     response = client.post(
         f"{ADMIN}campaigns/campaign/add/",
         {

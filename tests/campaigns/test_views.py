@@ -7,7 +7,7 @@ from PIL import Image
 
 from campaigns import services
 from campaigns.models import Campaign
-from tests.conftest import create_campaign
+from tests.conftest import create_campaign, verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_unknown_slug_is_404(client, db):
 def test_draft_is_404_to_public_and_preview_for_staff(client, comms):
     create_campaign("draft", live=False)
     assert client.get("/c/draft/").status_code == 404
-    client.force_login(comms)
+    verified_login(client, comms)
     response = client.get("/c/draft/")
     assert response.status_code == 200
     assert "Preview" in response.content.decode()

@@ -9,7 +9,7 @@ import pytest
 
 from donations import services
 from donations.models import Donation
-from tests.conftest import run_tasks
+from tests.conftest import run_tasks, verified_login
 from tests.donations.conftest import pending_donation
 from tests.donations.stripe_events import (
     charge_refunded,
@@ -70,13 +70,13 @@ def test_only_finance_sees_donations_in_the_staff_area(persona, status, persona_
 
 
 def test_unknown_report_is_404(client, finance):
-    client.force_login(finance)
+    verified_login(client, finance)
     assert client.get(f"{REPORTS}nope.csv").status_code == 404
     assert client.get(f"{REPORTS}ledger.pdf").status_code == 404
 
 
 def test_finance_records_an_offline_gift_and_downloads_the_reports(client, finance, fundraiser):
-    client.force_login(finance)
+    verified_login(client, finance)
     form = client.get(f"{ADMIN}donations/offlinegift/add/")
     assert form.status_code == 200
     response = client.post(
@@ -139,7 +139,7 @@ def test_finance_records_an_offline_gift_and_downloads_the_reports(client, finan
 
 def test_formula_cells_are_neutralised(client, finance, fundraiser):
     seed(fundraiser)
-    client.force_login(finance)
+    verified_login(client, finance)
     text = client.get(f"{REPORTS}ledger.csv").content.decode()
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["reference"] == "'=cmd|' /C calc'!A0"
@@ -158,7 +158,7 @@ def test_reports_cover_recurring_refunds_and_active_monthly_donors(
     post_event(client, subscription_session_completed(gift))
     post_event(client, invoice_paid(gift, number=1))
     post_event(client, invoice_paid(gift, number=2))
-    client.force_login(finance)
+    verified_login(client, finance)
 
     def rows(name):
         return list(

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from pledges import services
 from pledges.models import ContactConfirmedPledge, OrgPledge, Signature, UpdateMailing
-from tests.conftest import PERSONAS, run_tasks
+from tests.conftest import PERSONAS, run_tasks, verified_login
 from tests.pledges.conftest import approved_org, org_data, sign, signed_and_confirmed
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_only_moderators_can_approve(persona_client, campaign, persona):
 
 def test_reject_asks_for_a_reason_on_an_intermediate_page(client, campaign, moderator):
     pledge = awaiting(campaign)
-    client.force_login(moderator)
+    verified_login(client, moderator)
     page = client.post(QUEUE, {"action": "reject", "_selected_action": [pledge.pk]})
     assert page.status_code == 200
     assert 'name="reason"' in page.content.decode()
@@ -68,7 +68,7 @@ def test_reject_asks_for_a_reason_on_an_intermediate_page(client, campaign, mode
 def test_queue_hints_at_duplicate_organisations(client, campaign, moderator):
     awaiting(campaign, name="The Red Comunitaria")
     awaiting(campaign, name="Red Comunitaria Ltd", website="https://other.example")
-    client.force_login(moderator)
+    verified_login(client, moderator)
     body = client.get(QUEUE).content.decode()
     assert "Red Comunitaria Ltd (other.example)" in body
     assert "The Red Comunitaria (redcomunitaria.example)" in body
@@ -77,7 +77,7 @@ def test_queue_hints_at_duplicate_organisations(client, campaign, moderator):
 def test_moderator_merges_duplicates_from_the_organisation_list(client, campaign, moderator):
     a = awaiting(campaign).organisation
     b = awaiting(campaign, name="Red C.", website="https://other.example").organisation
-    client.force_login(moderator)
+    verified_login(client, moderator)
     client.post(
         "/staff/admin/pledges/organisation/", {"action": "merge", "_selected_action": [a.pk, b.pk]}
     )
@@ -88,7 +88,7 @@ def test_moderator_merges_duplicates_from_the_organisation_list(client, campaign
 def test_moderator_releases_suspect_signatures(client, campaign, moderator, rate_limits):
     for n in range(4):
         result = sign(campaign, email=f"p{n}@x{n}.example", ip="office")
-    client.force_login(moderator)
+    verified_login(client, moderator)
     client.post(
         "/staff/admin/pledges/signature/",
         {"action": "release_suspects", "_selected_action": [result.signature.pk]},
@@ -100,7 +100,7 @@ def test_signature_admin_hides_emails_without_the_personal_data_permission(
     client, campaign, moderator
 ):
     signature = signed_and_confirmed(campaign)
-    client.force_login(moderator)
+    verified_login(client, moderator)
     body = client.get(f"/staff/admin/pledges/signature/{signature.pk}/change/").content.decode()
     assert "Amina Yusuf" in body
     assert "amina@example.org" not in body
@@ -126,7 +126,7 @@ def test_csv_export_respects_consent_and_neutralises_formulas(client, campaign, 
         campaign, name="Private Person", email="private@example.org", show_publicly=False
     )
     signed_and_confirmed(campaign, email="tab@example.org", affiliation="-2+3", name="+1")
-    client.force_login(comms)
+    verified_login(client, comms)
     response = client.get(EXPORT, {"what": "signatures", "format": "csv", "campaign": campaign.pk})
     assert response.streaming
     rows = read_csv(response)
@@ -143,7 +143,7 @@ def test_personal_data_permission_adds_emails_and_contacts(client, campaign, com
     signed_and_confirmed(campaign, show_publicly=False)
     approved_org(campaign, moderator=moderator)
     comms.user_permissions.add(Permission.objects.get(codename="export_personal_data"))
-    client.force_login(comms)
+    verified_login(client, comms)
     rows = read_csv(client.get(EXPORT, {"what": "signatures", "format": "csv"}))
     assert rows[0]["email"] == "amina@example.org"
     assert rows[0]["name"] == "Amina Yusuf"
@@ -153,7 +153,7 @@ def test_personal_data_permission_adds_emails_and_contacts(client, campaign, com
 
 def test_org_export_without_permission_has_no_contacts(client, campaign, comms, moderator):
     approved_org(campaign, moderator=moderator)
-    client.force_login(comms)
+    verified_login(client, comms)
     rows = read_csv(client.get(EXPORT, {"what": "organisations", "format": "csv"}))
     assert rows[0]["organisation"] == "Red Comunitaria"
     assert rows[0]["contact_email"] == rows[0]["contact_name"] == ""
@@ -163,7 +163,7 @@ def test_export_filters_by_status_country_and_date(client, campaign, comms):
     signed_and_confirmed(campaign, email="a@example.org", country="BR")
     signed_and_confirmed(campaign, email="b@example.org", country="FR")
     sign(campaign, email="c@example.org", country="BR")
-    client.force_login(comms)
+    verified_login(client, comms)
     base = {"what": "signatures", "format": "csv"}
     assert len(read_csv(client.get(EXPORT, {**base, "country": "BR"}))) == 2
     assert len(read_csv(client.get(EXPORT, {**base, "status": "pending"}))) == 1
@@ -172,7 +172,7 @@ def test_export_filters_by_status_country_and_date(client, campaign, comms):
 
 def test_xlsx_export(client, campaign, comms):
     signed_and_confirmed(campaign, name="@SUM(A1)")
-    client.force_login(comms)
+    verified_login(client, comms)
     response = client.get(EXPORT, {"what": "signatures", "format": "xlsx"})
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
@@ -183,7 +183,7 @@ def test_xlsx_export(client, campaign, comms):
 
 @pytest.mark.parametrize("query", [{"what": "everything"}, {"since": "yesterday"}])
 def test_export_with_bad_parameters_is_400(client, comms, db, query):
-    client.force_login(comms)
+    verified_login(client, comms)
     assert client.get(EXPORT, {"format": "csv", "what": "signatures", **query}).status_code == 400
 
 
@@ -196,7 +196,7 @@ def test_update_email_preview_send_in_batches_and_unsubscribe(client, campaign, 
             signed_and_confirmed(campaign, email=f"fan{n}@example.org", updates_consent=True)
         signed_and_confirmed(campaign, email="quiet@example.org", updates_consent=False)
         sign(campaign, email="pending@example.org", updates_consent=True)
-        client.force_login(comms)
+        verified_login(client, comms)
         client.post(
             "/staff/admin/pledges/updatemailing/add/",
             {"campaign": campaign.pk, "subject": "News", "body": "We reached <b>1000</b>!"},
@@ -265,7 +265,7 @@ def test_statement_edit_in_the_admin_creates_a_new_version(client, campaign, com
     from pledges.models import StatementVersion
 
     sign(campaign)
-    client.force_login(comms)
+    verified_login(client, comms)
     url = f"/staff/admin/campaigns/campaign/{campaign.pk}/change/"
     form = client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}

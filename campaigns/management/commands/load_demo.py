@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from campaigns import services
 from campaigns.models import Campaign, CampaignTranslation, Target
@@ -107,6 +108,8 @@ CAMPAIGNS = [
     },
 ]
 
+BACKUP_CODES_PER_USER = 5
+
 USERS = [
     ("admin", None, True),
     ("comms", COMMUNICATIONS, False),
@@ -127,6 +130,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, password=None, **options):
         password = password or secrets.token_urlsafe(12)
+        backup_codes: dict[str, list[str]] = {}
         with transaction.atomic():
             for slug, name, country, products in TARGETS:
                 Target.objects.update_or_create(
@@ -165,9 +169,24 @@ class Command(BaseCommand):
                 user.save()
                 if group:
                     user.groups.set([Group.objects.get(name=group)])
+                backup_codes[username] = self.reset_backup_codes(user)
             load_demo_gifts()
             load_pledges_demo()
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         self.stdout.write("Staff logins (user / password):")
         for username, group, _superuser in USERS:
             self.stdout.write(f"  {username:<10} {password}   {group or 'superuser'}")
+        self.stdout.write(
+            "Staff also confirm a second factor: use one of these one-time backup codes, "
+            "or set up an authenticator app from the staff area once logged in."
+        )
+        for username, codes in backup_codes.items():
+            self.stdout.write(f"  {username:<10} {' '.join(codes)}")
+
+    def reset_backup_codes(self, user) -> list[str]:
+        """Give `user` fresh one-time backup codes (replacing older demo ones)."""
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="backup")
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(BACKUP_CODES_PER_USER)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+        return codes

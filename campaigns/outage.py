@@ -1,0 +1,25 @@
+"""The server-error handler: a passing database outage gets a friendly 503, not a 500.
+
+It renders without the request's context processors, because those read the session and
+the messages, which may live in the very database that is down.
+"""
+
+import sys
+
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.template import loader
+from django.utils.translation import get_language, get_language_bidi
+
+DATABASE_OUTAGES = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    context = {"LANGUAGE_CODE": get_language() or "en", "LANGUAGE_BIDI": get_language_bidi()}
+    if isinstance(sys.exc_info()[1], DATABASE_OUTAGES):
+        body = loader.get_template("503.html").render(context)
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
