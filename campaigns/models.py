@@ -190,3 +190,7 @@ class CampaignTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign.slug} [{self.language}]"
+
+
+# Partners and their API tokens (kept in their own module).
+from campaigns.partners import Partner, PartnerToken  # noqa: E402,F401

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from api import urls as api_urls
 from campaigns.views import healthz
 
 admin.site.site_header = "Coalition staff"
@@ -12,12 +13,14 @@ admin.site.site_title = "Coalition staff"
 # Machine-facing paths have no language prefix.
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("", include("api.urls")),
 ]
 
 # Pages people read: English unprefixed, other languages under /<lang>/.
 urlpatterns += i18n_patterns(
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("campaigns.urls")),
+    path("", include((api_urls.page_urlpatterns, "partners"))),
     prefix_default_language=False,
 )
 
