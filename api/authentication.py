@@ -58,7 +58,7 @@ def token_scope(scope: str) -> type[permissions.BasePermission]:
     """Permission class: a valid partner token with `scope`."""
 
     class HasScope(permissions.BasePermission):
-        message = f"This token lacks the {scope!r} scope."
+        message = f"This token lacks the {str(scope)!r} scope."
 
         def has_permission(self, request, view) -> bool:
             token = request.auth
@@ -66,7 +66,7 @@ def token_scope(scope: str) -> type[permissions.BasePermission]:
                 raise exceptions.NotAuthenticated("A partner token is required.")
             return token.has_scope(scope)
 
-    HasScope.__name__ = f"HasScope_{scope.replace(':', '_')}"
+    HasScope.__name__ = f"HasScope_{str(scope).replace(':', '_')}"
     HasScope.scope = scope
     return HasScope
 
