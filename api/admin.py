@@ -3,8 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 
 from api import services
 from api.models import WebhookDelivery, WebhookSubscription
@@ -67,10 +67,9 @@ class PartnerTokenAdmin(admin.ModelAdmin):
         obj._state.adding = False
         obj._raw_token = raw
 
-    @never_cache
     def response_add(self, request, obj, post_url_continue=None):
         # The raw token is shown on this one page and never stored.
-        return TemplateResponse(
+        response = TemplateResponse(
             request,
             "api/admin/token_issued.html",
             {
@@ -81,6 +80,8 @@ class PartnerTokenAdmin(admin.ModelAdmin):
                 "opts": self.model._meta,
             },
         )
+        add_never_cache_headers(response)
+        return response
 
     @admin.action(description=_("Revoke selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):
