@@ -2,6 +2,8 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -46,7 +48,18 @@ def test_docs_page_uses_only_our_origin(client, db):
 
 
 @pytest.fixture
-def api_schema(db, settings):
+def keep_connection_open():
+    """Like Django's test client: requests through the WSGI app must not close the
+    test's database connection (PostgreSQL would lose the test transaction)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, settings, keep_connection_open):
     settings.API_THROTTLE_RATES = {"public": "100000/min", "partner": "100000/min"}
     create_campaign("refuse", signature_goal=100)
     partner = Partner.objects.create(name="Allies", ref="allies")
