@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import Resolver404, resolve
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -53,8 +54,16 @@ class PayloadTooLarge(exceptions.APIException):
 
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Unknown /api/ paths answer JSON, like every other API error."""
+    detail = "No such API endpoint."
+    if path and not path.endswith("/"):
+        try:
+            match = resolve(f"/api/{path}/")
+        except Resolver404:
+            match = None
+        if match is not None and match.url_name != "not-found":
+            detail += " API paths end with a slash."
     return JsonResponse(
-        error_body(404, "not_found", "No such API endpoint."),
+        error_body(404, "not_found", detail),
         status=404,
         headers={"Access-Control-Allow-Origin": "*"},
     )

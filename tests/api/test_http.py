@@ -117,3 +117,9 @@ def test_accept_header_does_not_break_json(client, campaign):
     response = client.get("/api/v1/campaigns/", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
+
+
+def test_missing_trailing_slash_is_explained(client, campaign):
+    response = client.get("/api/v1/campaigns")
+    assert response.status_code == 404
+    assert response.json()["error"]["detail"].endswith("API paths end with a slash.")
