@@ -237,3 +237,7 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         who = self.actor_username or "system"
         return f"{self.created_at:%Y-%m-%d %H:%M} {who} {self.action}"
+
+
+# Partners and their API tokens (kept in their own module).
+from campaigns.partners import Partner, PartnerToken  # noqa: E402,F401

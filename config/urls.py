@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from api import urls as api_urls
 from campaigns.views import healthz
 from donations.webhook import stripe_webhook
 
@@ -17,6 +18,7 @@ handler500 = "campaigns.outage.server_error"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
+    path("", include("api.urls")),
 ]
 
 # Pages people read: English unprefixed, other languages under /<lang>/.
@@ -26,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("campaigns.urls")),
     path("", include("donations.urls")),
     path("", include("pledges.urls")),
+    path("", include((api_urls.page_urlpatterns, "partners"))),
     prefix_default_language=False,
 )
 

@@ -1,0 +1,233 @@
+"""Serializers: explicit fields only, so personal data stays out by construction.
+
+Output serializers receive the dicts built in api/representation.py; their declared
+fields give the OpenAPI schema its shape.
+"""
+
+from django.conf import settings
+from rest_framework import serializers
+
+from api.models import EventType
+from campaigns.forms import REF_PATTERN
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+# Query strings -----------------------------------------------------------------------
+
+
+class LangQuerySerializer(serializers.Serializer):
+    lang = serializers.ChoiceField(
+        choices=LANGUAGE_CODES,
+        required=False,
+        help_text="Language of the texts; falls back field by field to the campaign's default.",
+    )
+
+
+class CampaignListQuerySerializer(LangQuerySerializer):
+    kind = serializers.ChoiceField(choices=["statement", "bds", "fundraiser"], required=False)
+    status = serializers.ChoiceField(choices=["live", "closed"], required=False)
+
+
+class TargetQuerySerializer(serializers.Serializer):
+    campaign = serializers.SlugField(required=False, max_length=80)
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
+    q = serializers.CharField(required=False, max_length=100)
+
+
+class OembedQuerySerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=2000)
+    format = serializers.ChoiceField(choices=["json", "xml"], required=False, default="json")
+    maxwidth = serializers.IntegerField(min_value=100, max_value=4000, required=False)
+    maxheight = serializers.IntegerField(min_value=100, max_value=4000, required=False)
+
+
+# Errors ------------------------------------------------------------------------------
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    fields = serializers.DictField(required=False)
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+# Campaigns ---------------------------------------------------------------------------
+
+
+class TargetRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CampaignTranslationSerializer(serializers.Serializer):
+    language = serializers.CharField()
+    title = serializers.CharField()
+    summary = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True, help_text="Markdown.")
+    call_to_action = serializers.CharField(allow_blank=True)
+
+
+class CampaignSerializer(serializers.Serializer):
+    identifiers = serializers.ListField(child=serializers.CharField())
+    slug = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.ChoiceField(choices=["live", "closed"])
+    language = serializers.CharField(help_text="Language of the texts below.")
+    default_language = serializers.CharField()
+    available_languages = serializers.ListField(child=serializers.CharField())
+    title = serializers.CharField()
+    summary = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True, help_text="Markdown.")
+    call_to_action = serializers.CharField(allow_blank=True)
+    browser_url = serializers.URLField()
+    progress_url = serializers.URLField()
+    embed_url = serializers.URLField()
+    created_date = serializers.DateTimeField(allow_null=True)
+    modified_date = serializers.DateTimeField()
+    end_date = serializers.DateTimeField(allow_null=True)
+    signature_goal = serializers.IntegerField(allow_null=True)
+    organisation_goal = serializers.IntegerField(allow_null=True)
+    targets = TargetRefSerializer(many=True)
+
+
+class CampaignDetailSerializer(CampaignSerializer):
+    total_signatures = serializers.IntegerField()
+    total_organisations = serializers.IntegerField()
+    translations = CampaignTranslationSerializer(many=True)
+
+
+# Progress ----------------------------------------------------------------------------
+
+
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    goal = serializers.IntegerField(allow_null=True)
+    percent = serializers.IntegerField(allow_null=True)
+
+
+class AmountSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    total_amount = serializers.CharField(help_text="Decimal string, e.g. 12.50.")
+
+
+class FundraisingSerializer(serializers.Serializer):
+    currency = serializers.CharField(allow_null=True, help_text="The goal currency.")
+    total_amount = serializers.CharField(allow_null=True, help_text="Raised, in the goal currency.")
+    goal_amount = serializers.CharField(allow_null=True)
+    percent = serializers.IntegerField(allow_null=True)
+    by_currency = AmountSerializer(many=True)
+
+
+class ProgressSerializer(serializers.Serializer):
+    campaign = serializers.CharField()
+    title = serializers.CharField()
+    language = serializers.CharField()
+    browser_url = serializers.URLField()
+    status = serializers.ChoiceField(choices=["live", "closed"])
+    total_signatures = serializers.IntegerField(help_text="Confirmed signatures.")
+    pending_signatures = serializers.IntegerField(help_text="Awaiting email confirmation.")
+    total_organisations = serializers.IntegerField(help_text="Approved organisations.")
+    commitments = serializers.DictField(child=serializers.IntegerField(), help_text="By status.")
+    fundraising = FundraisingSerializer(allow_null=True)
+    figures = FigureSerializer(many=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+# Targets -----------------------------------------------------------------------------
+
+
+class TargetSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    headquarters_country = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True)
+    products = serializers.ListField(child=serializers.CharField())
+    campaigns = serializers.ListField(child=serializers.CharField())
+
+    def to_representation(self, target):
+        return super().to_representation(
+            {
+                "slug": target.slug,
+                "name": target.name,
+                "headquarters_country": target.headquarters_country.code or "",
+                "description": target.description,
+                "products": target.product_list(),
+                "campaigns": [c.slug for c in target.public_campaigns],
+            }
+        )
+
+
+# oEmbed ------------------------------------------------------------------------------
+
+
+class OembedSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    type = serializers.CharField()
+    title = serializers.CharField()
+    provider_name = serializers.CharField()
+    provider_url = serializers.URLField()
+    html = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    cache_age = serializers.IntegerField()
+
+
+# Partners ----------------------------------------------------------------------------
+
+
+class PartnerCampaignSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    browser_url = serializers.URLField(help_text="With your ?ref= attribution code.")
+    referred_signatures = serializers.IntegerField(
+        allow_null=True, help_text="Signatures you brought (once signatures are attributed)."
+    )
+
+
+class PartnerInfoSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    organisation = serializers.CharField(allow_blank=True)
+    ref = serializers.RegexField(REF_PATTERN)
+
+
+class PartnerStatsSerializer(serializers.Serializer):
+    partner = PartnerInfoSerializer()
+    scopes = serializers.ListField(child=serializers.CharField())
+    campaigns = PartnerCampaignSerializer(many=True)
+
+
+class WebhookSubscriptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    url = serializers.URLField(max_length=500)
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=EventType.values), min_length=1, max_length=10
+    )
+    campaign = serializers.SlugField(required=False, allow_null=True, max_length=80)
+    is_active = serializers.BooleanField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def to_representation(self, subscription):
+        return {
+            "id": subscription.pk,
+            "url": subscription.url,
+            "events": list(subscription.events),
+            "campaign": subscription.campaign.slug if subscription.campaign else None,
+            "is_active": subscription.is_active,
+            "created_at": serializers.DateTimeField().to_representation(subscription.created_at),
+        }
+
+
+class WebhookCreatedSerializer(WebhookSubscriptionSerializer):
+    secret = serializers.CharField(
+        read_only=True, help_text="Shown once: verify the X-Coalition-Signature header with it."
+    )
+
+    def to_representation(self, subscription):
+        return super().to_representation(subscription) | {"secret": subscription.secret}

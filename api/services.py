@@ -1,0 +1,167 @@
+"""The only code that changes partner access and webhooks: one function per use case."""
+
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from api.models import EventType, ReachedGoal, WebhookDelivery, WebhookSubscription
+from campaigns.models import Campaign, Partner, PartnerToken
+from campaigns.partners import hash_token
+from campaigns.progress import campaign_progress
+
+TOKEN_PREFIX = "cpt_"  # noqa: S105 - a label that makes leaked tokens recognisable
+
+
+def issue_token(
+    partner: Partner, *, name: str, scopes: list[str], by: AbstractBaseUser | None = None
+) -> tuple[PartnerToken, str]:
+    """Create a token; the raw value is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = PartnerToken(
+            partner=partner,
+            name=name,
+            scopes=sorted(set(scopes)),
+            token_hash=hash_token(raw),
+            prefix=raw[: len(TOKEN_PREFIX) + 6],
+        )
+        token.full_clean()
+        token.save()
+    return token, raw
+
+
+def revoke_token(token: PartnerToken, *, by: AbstractBaseUser | None = None) -> PartnerToken:
+    with transaction.atomic():
+        token = PartnerToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+    return token
+
+
+def subscribe_webhook(
+    partner: Partner, *, url: str, events: list[str], campaign: Campaign | None = None
+) -> WebhookSubscription:
+    with transaction.atomic():
+        subscription = WebhookSubscription(
+            partner=partner,
+            url=url,
+            events=sorted(set(events)),
+            campaign=campaign,
+            secret="whsec_" + secrets.token_urlsafe(32),
+        )
+        subscription.full_clean()
+        subscription.save()
+    return subscription
+
+
+def delete_webhook(subscription: WebhookSubscription) -> None:
+    with transaction.atomic():
+        subscription.delete()
+
+
+def emit_event(
+    event_type: str,
+    payload: dict,
+    *,
+    partner: Partner | None = None,
+    campaign: Campaign | None = None,
+) -> list[WebhookDelivery]:
+    """Queue `event_type` for every active subscription that wants it.
+
+    `partner` restricts the event to that partner's subscriptions (e.g. a signer who
+    agreed to share details with that partner only); `campaign` restricts it to
+    subscriptions for that campaign or for all campaigns. Call it inside the caller's
+    transaction: deliveries and their tasks commit or vanish with it.
+    """
+    from api.tasks import deliver_webhook
+
+    if event_type not in EventType.values:
+        raise ValueError(f"unknown event type {event_type!r}")
+    subscriptions = WebhookSubscription.objects.filter(is_active=True).select_related("partner")
+    if partner is not None:
+        subscriptions = subscriptions.filter(partner=partner)
+    if campaign is not None:
+        subscriptions = subscriptions.filter(campaign__isnull=True) | subscriptions.filter(
+            campaign=campaign
+        )
+    else:
+        subscriptions = subscriptions.filter(campaign__isnull=True)
+    created = []
+    with transaction.atomic():
+        for subscription in subscriptions:
+            if event_type not in subscription.events:
+                continue
+            delivery = WebhookDelivery(subscription=subscription, event_type=event_type)
+            delivery.payload = {
+                "id": str(delivery.event_id),
+                "type": event_type,
+                "created": timezone.now().isoformat(),
+                "campaign": campaign.slug if campaign else None,
+                "data": payload,
+            }
+            delivery.full_clean()
+            delivery.save()
+            deliver_webhook.enqueue(delivery.pk)
+            created.append(delivery)
+    return created
+
+
+def record_delivery(
+    delivery: WebhookDelivery,
+    *,
+    ok: bool,
+    status: int | None,
+    error: str = "",
+    final: bool,
+    now: datetime | None = None,
+) -> WebhookDelivery:
+    """Log one attempt; disable the subscription after too many failures in a row."""
+    now = now or timezone.now()
+    max_failures = getattr(settings, "WEBHOOK_MAX_CONSECUTIVE_FAILURES", 10)
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+        delivery.attempts += 1
+        delivery.response_status = status
+        delivery.error = error[:500]
+        subscriptions = WebhookSubscription.objects.filter(pk=delivery.subscription_id)
+        if ok:
+            delivery.status = WebhookDelivery.Status.SUCCEEDED
+            delivery.delivered_at = now
+            subscriptions.update(consecutive_failures=0)
+        else:
+            if final:
+                delivery.status = WebhookDelivery.Status.FAILED
+            subscriptions.update(consecutive_failures=F("consecutive_failures") + 1)
+            subscriptions.filter(consecutive_failures__gte=max_failures, is_active=True).update(
+                is_active=False, disabled_at=now
+            )
+        delivery.full_clean()
+        delivery.save()
+    return delivery
+
+
+def announce_reached_goals(campaign: Campaign) -> list[str]:
+    """Emit `goal.reached` once for each goal the campaign's figures now meet."""
+    progress = campaign_progress(campaign)
+    announced = []
+    for figure in progress.figures:
+        if not figure.goal or figure.count < figure.goal:
+            continue
+        try:
+            with transaction.atomic():
+                ReachedGoal.objects.create(campaign=campaign, figure=figure.key, goal=figure.goal)
+                emit_event(
+                    EventType.GOAL_REACHED,
+                    {"figure": figure.key, "goal": figure.goal, "count": figure.count},
+                    campaign=campaign,
+                )
+        except IntegrityError:
+            continue  # announced already
+        announced.append(figure.key)
+    return announced

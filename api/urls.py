@@ -1,0 +1,49 @@
+"""Machine-facing paths, without a language prefix: /api/…, /embed/…, /embed.js, /oembed."""
+
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from api import embeds, pages, views
+from api.errors import not_found
+
+app_name = "api"
+
+# Swagger UI sets inline styles; its scripts and CSS come from our origin (sidecar).
+DOCS_CSP = settings.SECURE_CSP | {"style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+
+v1 = [
+    path("campaigns/", views.CampaignList.as_view(), name="campaign-list"),
+    path("campaigns/<slug:slug>/", views.CampaignDetail.as_view(), name="campaign-detail"),
+    path(
+        "campaigns/<slug:slug>/progress/",
+        views.CampaignProgress.as_view(),
+        name="campaign-progress",
+    ),
+    path("targets/", views.TargetList.as_view(), name="target-list"),
+    path("open-data/campaigns.json", views.OpenDataJson.as_view(), name="open-data-json"),
+    path("open-data/campaigns.csv", views.OpenDataCsv.as_view(), name="open-data-csv"),
+    path("partners/me/stats/", views.PartnerStats.as_view(), name="partner-stats"),
+    path("partners/me/webhooks/", views.WebhookList.as_view(), name="webhook-list"),
+    path("partners/me/webhooks/<int:pk>/", views.WebhookDetail.as_view(), name="webhook-detail"),
+]
+
+urlpatterns = [
+    path("api/v1/", include(v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "api/docs/",
+        csp_override(DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
+    re_path(r"^api/(?P<path>.*)$", not_found, name="not-found"),
+    path("oembed", views.Oembed.as_view(), name="oembed"),
+    path("embed/<slug:slug>/", embeds.widget, name="embed"),
+    path("embed/<slug:slug>/badge.svg", embeds.badge, name="badge"),
+    path("embed.js", embeds.embed_js, name="embed-js"),
+]
+
+# Pages people read, mounted inside i18n_patterns by config/urls.py.
+page_urlpatterns = [path("partners/", pages.partner_guide, name="guide")]

@@ -1,0 +1,277 @@
+"""API views: parse the query with a serializer, read or call one service, respond."""
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+
+from api import open_data, services
+from api import serializers as s
+from api.authentication import token_scope
+from api.errors import error_response
+from api.http import PageNumberPagination, PartnerView, PublicReadView, counter_max_age
+from api.models import WebhookSubscription
+from api.oembed import oembed_for
+from api.representation import browser_url, campaign_payload, progress_payload
+from campaigns.access import access_campaign
+from campaigns.models import Campaign, PartnerToken, Target
+from campaigns.progress import campaign_progress
+from campaigns.queries import public_campaigns
+
+
+def errors(*codes: int) -> dict:
+    return {code: OpenApiResponse(s.ErrorSerializer) for code in codes}
+
+
+def public_campaign(slug: str) -> Campaign:
+    """Public campaigns only: the API never previews drafts, even for staff."""
+    return access_campaign(None, slug)
+
+
+class CampaignSerializerWithContext(s.CampaignSerializer):
+    def to_representation(self, campaign):
+        return super().to_representation(
+            campaign_payload(campaign, language=self.context.get("lang"))
+        )
+
+
+@extend_schema(
+    parameters=[s.CampaignListQuerySerializer],
+    responses={200: s.CampaignSerializer(many=True)} | errors(400, 404, 429),
+    summary="Public campaigns, newest first",
+)
+class CampaignList(generics.ListAPIView, PublicReadView):
+    serializer_class = CampaignSerializerWithContext
+    pagination_class = PageNumberPagination
+
+    def get_queryset(self):
+        query = self.parse_query(s.CampaignListQuerySerializer)
+        self.lang = query.get("lang")
+        campaigns = public_campaigns().prefetch_related("targets")
+        if "kind" in query:
+            campaigns = campaigns.filter(kind=query["kind"])
+        if query.get("status") == "closed":
+            campaigns = campaigns.filter(Q(status="closed") | Q(close_at__lte=_now()))
+        elif query.get("status") == "live":
+            campaigns = campaigns.exclude(status="closed").exclude(close_at__lte=_now())
+        return campaigns.order_by("-launched_at", "-created_at", "pk")
+
+    def get_serializer_context(self):
+        return super().get_serializer_context() | {"lang": getattr(self, "lang", None)}
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+@extend_schema(
+    parameters=[s.LangQuerySerializer],
+    responses={200: s.CampaignDetailSerializer} | errors(400, 404, 429),
+    summary="One public campaign with all its translations",
+)
+class CampaignDetail(PublicReadView):
+    def get(self, request, slug: str):
+        query = self.parse_query(s.LangQuerySerializer)
+        campaign = public_campaign(slug)
+        payload = campaign_payload(
+            campaign,
+            language=query.get("lang"),
+            detail=True,
+            progress=campaign_progress(campaign),
+        )
+        return Response(s.CampaignDetailSerializer(payload).data)
+
+
+@extend_schema(
+    parameters=[s.LangQuerySerializer],
+    responses={200: s.ProgressSerializer} | errors(400, 404, 429),
+    summary="Live counts and goals (a few seconds stale at most)",
+)
+class CampaignProgress(PublicReadView):
+    stale_while_revalidate = 30
+
+    @property
+    def max_age(self):
+        return counter_max_age()
+
+    def get(self, request, slug: str):
+        query = self.parse_query(s.LangQuerySerializer)
+        campaign = public_campaign(slug)
+        payload = progress_payload(
+            campaign, campaign_progress(campaign), language=query.get("lang")
+        )
+        return Response(s.ProgressSerializer(payload).data)
+
+
+@extend_schema(
+    parameters=[s.TargetQuerySerializer],
+    responses={200: s.TargetSerializer(many=True)} | errors(400, 404, 429),
+    summary="Companies targeted by BDS drives",
+)
+class TargetList(generics.ListAPIView, PublicReadView):
+    serializer_class = s.TargetSerializer
+    pagination_class = PageNumberPagination
+
+    def get_queryset(self):
+        query = self.parse_query(s.TargetQuerySerializer)
+        targets = Target.objects.prefetch_related(
+            Prefetch(
+                "campaigns",
+                queryset=public_campaigns().order_by("slug"),
+                to_attr="public_campaigns",
+            )
+        ).order_by("name", "pk")
+        if "campaign" in query:
+            targets = targets.filter(
+                campaigns__in=public_campaigns(), campaigns__slug=query["campaign"]
+            )
+        if "country" in query:
+            targets = targets.filter(headquarters_country=query["country"].upper())
+        if "q" in query:
+            targets = targets.filter(
+                Q(name__icontains=query["q"]) | Q(products__icontains=query["q"])
+            )
+        return targets.distinct()
+
+
+@extend_schema(
+    parameters=[s.OembedQuerySerializer],
+    responses={200: s.OembedSerializer} | errors(400, 404, 429, 501),
+    summary="oEmbed for campaign links (JSON only)",
+)
+class Oembed(PublicReadView):
+    max_age = 300
+
+    def get(self, request):
+        query = self.parse_query(s.OembedQuerySerializer)
+        if query["format"] != "json":
+            return error_response(501, "not_implemented", "Only format=json is supported.")
+        return Response(
+            s.OembedSerializer(
+                oembed_for(
+                    query["url"], maxwidth=query.get("maxwidth"), maxheight=query.get("maxheight")
+                )
+            ).data
+        )
+
+
+class _OpenDataFile(PublicReadView):
+    max_age = 3600
+    fmt = "json"
+    content_type = "application/json"
+
+    def get(self, request):
+        response = HttpResponse(open_data.read(self.fmt), content_type=self.content_type)
+        response["Link"] = f'<{open_data.LICENSE_URL}>; rel="license"'
+        response["Content-Disposition"] = f'inline; filename="{open_data.FILES[self.fmt]}"'
+        return response
+
+
+@extend_schema(
+    responses={(200, "application/json"): OpenApiTypes.OBJECT} | errors(429),
+    summary="Open data: every public campaign and its counts (CC BY 4.0)",
+)
+class OpenDataJson(_OpenDataFile):
+    pass
+
+
+@extend_schema(
+    responses={(200, "text/csv"): OpenApiTypes.STR} | errors(429),
+    summary="Open data as CSV (CC BY 4.0)",
+)
+class OpenDataCsv(_OpenDataFile):
+    fmt = "csv"
+    content_type = "text/csv; charset=utf-8"
+
+
+# Partners ----------------------------------------------------------------------------
+
+
+@extend_schema(
+    responses={200: s.PartnerStatsSerializer} | errors(401, 403, 429),
+    summary="Your partner account and the campaigns you promote",
+)
+class PartnerStats(PartnerView):
+    permission_classes = [token_scope(PartnerToken.Scope.STATS_READ)]
+
+    def get(self, request):
+        partner = self.partner
+        campaigns = public_campaigns().filter(partners=partner).order_by("slug")
+        return Response(
+            s.PartnerStatsSerializer(
+                {
+                    "partner": {
+                        "name": partner.name,
+                        "organisation": partner.organisation,
+                        "ref": partner.ref,
+                    },
+                    "scopes": request.auth.scopes,
+                    "campaigns": [
+                        {
+                            "slug": c.slug,
+                            "title": c.content(None).title,
+                            "browser_url": browser_url(c) + "?" + urlencode({"ref": partner.ref}),
+                            "referred_signatures": None,
+                        }
+                        for c in campaigns
+                    ],
+                }
+            ).data
+        )
+
+
+class WebhookScope:
+    permission_classes = [token_scope(PartnerToken.Scope.WEBHOOKS_MANAGE)]
+
+
+@extend_schema(tags=["partners"])
+class WebhookList(WebhookScope, PartnerView):
+    @extend_schema(
+        responses={200: s.WebhookSubscriptionSerializer(many=True)} | errors(401, 403, 429),
+        summary="Your webhook subscriptions",
+    )
+    def get(self, request):
+        subscriptions = WebhookSubscription.objects.filter(partner=self.partner).select_related(
+            "campaign"
+        )
+        return Response(s.WebhookSubscriptionSerializer(subscriptions, many=True).data)
+
+    @extend_schema(
+        request=s.WebhookSubscriptionSerializer,
+        responses={201: s.WebhookCreatedSerializer} | errors(400, 401, 403, 413, 415, 429),
+        summary="Subscribe an HTTPS URL to events (the signing secret is shown once)",
+    )
+    def post(self, request):
+        serializer = s.WebhookSubscriptionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        campaign = None
+        if data.get("campaign"):
+            campaign = public_campaigns().filter(slug=data["campaign"]).first()
+            if campaign is None:
+                raise serializers.ValidationError({"campaign": ["No such campaign."]})
+        try:
+            subscription = services.subscribe_webhook(
+                self.partner, url=data["url"], events=data["events"], campaign=campaign
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return Response(s.WebhookCreatedSerializer(subscription).data, status=201)
+
+
+@extend_schema(tags=["partners"])
+class WebhookDetail(WebhookScope, PartnerView):
+    @extend_schema(responses={204: None} | errors(401, 403, 404, 429))
+    def delete(self, request, pk: int):
+        # Scoped to the token's partner: another partner's subscription is a 404.
+        subscription = get_object_or_404(WebhookSubscription, pk=pk, partner=self.partner)
+        services.delete_webhook(subscription)
+        return Response(status=204)

@@ -1,0 +1,50 @@
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+
+from api import open_data
+from api.tasks import regenerate_open_data
+from tests.conftest import create_campaign, run_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+def test_open_data_json_is_licensed_and_public_only(client, campaign):
+    create_campaign("draft", live=False)
+    response = client.get("/api/v1/open-data/campaigns.json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["license"] == "CC BY 4.0"
+    assert body["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert [c["slug"] for c in body["campaigns"]] == ["refuse"]
+    assert body["campaigns"][0]["total_signatures"] == 0
+    assert 'rel="license"' in response["Link"]
+
+
+def test_open_data_csv_neutralises_formulas(client, db):
+    create_campaign("formula", title="=HYPERLINK(1)")
+    response = client.get("/api/v1/open-data/campaigns.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["title"] == "'=HYPERLINK(1)"
+    assert rows[0]["slug"] == "formula"
+
+
+def test_files_are_regenerated_by_the_task_and_the_command(client, campaign):
+    client.get("/api/v1/open-data/campaigns.json")  # generated on first request
+    create_campaign("second")
+    assert len(client.get("/api/v1/open-data/campaigns.json").json()["campaigns"]) == 1
+    regenerate_open_data.enqueue()
+    run_tasks()
+    assert len(client.get("/api/v1/open-data/campaigns.json").json()["campaigns"]) == 2
+    create_campaign("third")
+    call_command("export_open_data", stdout=io.StringIO())
+    assert len(client.get("/api/v1/open-data/campaigns.json").json()["campaigns"]) == 3
+
+
+def test_neutralise():
+    assert open_data.neutralise("+1") == "'+1"
+    assert open_data.neutralise("ok") == "ok"
+    assert open_data.neutralise(None) == ""

@@ -1,0 +1,51 @@
+"""No personal data in any public API or embed response."""
+
+import re
+
+import pytest
+
+from api import services
+from campaigns.models import Partner, PartnerToken, Target
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = re.compile(rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+PUBLIC_PATHS = [
+    "/api/v1/campaigns/",
+    "/api/v1/campaigns/?lang=es",
+    "/api/v1/campaigns/refuse/",
+    "/api/v1/campaigns/refuse/progress/",
+    "/api/v1/targets/",
+    "/api/v1/open-data/campaigns.json",
+    "/api/v1/open-data/campaigns.csv",
+    "/api/schema/",
+    "/api/docs/",
+    "/oembed?url=http://testserver/c/refuse/",
+    "/embed/refuse/",
+    "/embed/refuse/?lang=ar&theme=dark",
+    "/embed/refuse/badge.svg",
+    "/embed.js",
+    "/partners/",
+    "/api/v1/nothing",
+    "/api/v1/campaigns/nope/",
+]
+
+
+@pytest.fixture
+def world(campaign, comms, moderator, finance, outsider):
+    # Staff accounts with emails exist; a partner with a webhook exists.
+    target = Target.objects.create(name="Google", slug="google")
+    campaign.targets.add(target)
+    partner = Partner.objects.create(name="Allies", organisation="Allied", ref="allies")
+    partner.campaigns.add(campaign)
+    services.issue_token(partner, name="x", scopes=[PartnerToken.Scope.STATS_READ])
+    return campaign
+
+
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_no_email_address_in_public_responses(client, world, path):
+    response = client.get(path)
+    assert response.status_code in (200, 404)
+    assert not EMAIL.findall(response.content), EMAIL.findall(response.content)
+    assert "Set-Cookie" not in response.headers
