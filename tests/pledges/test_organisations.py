@@ -53,9 +53,10 @@ def test_contact_confirms_then_the_pledge_waits_for_moderation(client, campaign)
     path = link_to(last_email_to("luz@redcomunitaria.example"), "/confirm-contact/")
     assert client.get(path).status_code == 200
     assert OrgPledge.objects.get().status == Status.UNCONFIRMED
-    assert "Thank you" in client.post(path).content.decode()
+    # The contact asked for Spanish: the link and the page are in Spanish.
+    assert "Gracias: confirmado" in client.post(path).content.decode()
     assert OrgPledge.objects.get().status == Status.AWAITING_MODERATION
-    assert "Already confirmed" in client.post(path).content.decode()
+    assert "Ya confirmada" in client.post(path).content.decode()
     # Not public, not counted until approved.
     assert "Red Comunitaria" not in client.get("/c/refuse/signatories/").content.decode()
 
@@ -108,7 +109,8 @@ def test_signing_on_twice_tells_the_new_contact_by_email(campaign):
     services.sign_on(campaign, org_data())
     result = services.sign_on(campaign, org_data(contact_email="boss@redcomunitaria.example"))
     assert result.outcome == "already-signed"
-    assert "already signed on" in last_email_to("boss@redcomunitaria.example").subject
+    # In the contact's language (Spanish).
+    assert "ya se ha adherido" in last_email_to("boss@redcomunitaria.example").subject
 
 
 def test_moderation_transitions_and_emails(campaign, moderator):
@@ -124,7 +126,7 @@ def test_moderation_transitions_and_emails(campaign, moderator):
     assert "Not an organisation we know." in message.body
     pledge = services.approve(pledge, by=moderator)
     assert pledge.status == Status.APPROVED and pledge.moderated_by == moderator
-    assert "approved" in last_email_to("luz@redcomunitaria.example").subject
+    assert "adhesión aprobada" in last_email_to("luz@redcomunitaria.example").subject
 
 
 def test_only_approved_organisations_are_public(client, campaign, moderator):
