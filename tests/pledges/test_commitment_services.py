@@ -354,3 +354,25 @@ def test_erased_contact_gets_no_deadline_emails(drive, settings):
         assert commitment_services.lapse_overdue_commitments() == 1
         run_tasks()
     assert mail.outbox == []
+
+
+def test_commands_are_safe_to_run_twice(drive, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.COMMITMENT_LAPSE_GRACE_DAYS = 0
+    approved_commitment(drive, boycott(deadline=in_days(1)))
+    with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
+        outputs = []
+        for _ in range(2):
+            for command in ("send_commitment_reminders", "lapse_overdue_commitments"):
+                out = StringIO()
+                call_command(command, stdout=out)
+                outputs.append(out.getvalue().strip())
+    assert outputs == [
+        "0 reminder(s) and 1 follow-up(s) queued.",
+        "1 commitment(s) lapsed.",
+        "0 reminder(s) and 0 follow-up(s) queued.",
+        "0 commitment(s) lapsed.",
+    ]
