@@ -249,3 +249,30 @@ def test_fulfilled_commitment_offers_no_form(client, drive, moderator):
     assert body.count('name="commitment"') == 1
     run_tasks()
     assert all("luz@" not in m.body for m in mail.outbox)
+
+
+def test_campaign_page_shows_organisations_and_commitments_fulfilled(client, drive, moderator):
+    commitment = approved_commitment(drive)
+    commitment_services.fulfil_commitment(commitment, by=moderator)
+    body = client.get("/c/bds/").content.decode()
+    assert "commitments fulfilled" in body
+    assert "<strong>1</strong> organisations" in body
+
+
+def test_contact_of_a_commitment_pledge_can_see_and_erase_their_data(client, drive):
+    approved_commitment(drive, contact_language="en")
+    client.post("/my-data/", {"email": "luz@redcomunitaria.example", "language": "en"})
+    path = link_to(last_email_to("luz@redcomunitaria.example"), "/my-data/")
+    assert "Commitment pledges you are the contact for" in client.get(path).content.decode()
+    client.post(path + "erase/")
+    row = CommitmentPledge.objects.get()
+    assert (row.contact_name, row.contact_email) == ("", "")
+    assert row.commitments.count() == 1  # the commitments are the organisation's
+
+
+def test_merging_organisations_moves_their_commitment_pledges(drive):
+    a = approved_pledge(drive, boycott()).organisation
+    b = approved_pledge(drive, boycott(), website="https://dup.example", name="Dup").organisation
+    services.merge_organisations(a, [b], by=None)
+    assert CommitmentPledge.objects.filter(organisation=a).count() == 2
+    assert not Organisation.objects.filter(pk=b.pk).exists()
