@@ -136,7 +136,11 @@ class SignatureAdmin(admin.ModelAdmin):
             until=data["until"],
         )
         personal = request.user.has_perm(PERSONAL)
-        source = exports.signature_rows if data["what"] == "signatures" else exports.org_pledge_rows
+        source = {
+            "signatures": exports.signature_rows,
+            "organisations": exports.org_pledge_rows,
+            "commitments": exports.commitment_rows,
+        }[data["what"]]
         columns, rows = source(filters, personal=personal)
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         filename = f"{data['what']}-{stamp}.{data['format']}"
@@ -340,3 +344,6 @@ class UpdateMailingAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send to consenting signers"), permissions=["send"])
     def send(self, request, queryset):
         _run(self, request, queryset, services.start_mailing, _("%(n)d update(s) being sent."))
+
+
+from pledges import commitment_admin  # noqa: E402, F401 - registers the BDS commitment admins

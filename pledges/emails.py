@@ -6,6 +6,7 @@ with `@builds("kind")` (for example BDS commitments reusing the contact flow).
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -108,9 +109,21 @@ def my_data_email(email: PledgeEmail, subject) -> Outgoing:
     )
 
 
+# Other pledge kinds word their emails differently: (template, model label) → their template,
+# and model label → a function adding to the context (the commitments' update link, say).
+TEMPLATES: dict[tuple[str, str], str] = {}
+EXTRA_CONTEXT: dict[str, Callable[[ContactConfirmedPledge], dict]] = {}
+
+
+def _pledge_template(template: str, pledge: ContactConfirmedPledge) -> str:
+    return TEMPLATES.get((template, pledge._meta.label_lower), template)
+
+
 def _pledge_context(pledge: ContactConfirmedPledge) -> dict:
     language = pledge.contact_language
+    extra = EXTRA_CONTEXT.get(pledge._meta.label_lower)
     return {
+        **(extra(pledge) if extra else {}),
         "pledge": pledge,
         "organisation": pledge.organisation,
         "campaign": pledge.campaign,
@@ -126,7 +139,7 @@ def contact_confirm_email(email: PledgeEmail, pledge: ContactConfirmedPledge) ->
     label = pledge._meta.label_lower
     token = tokens.make_token("contact", f"{label}:{pledge.pk}")
     return Outgoing(
-        template="pledge-contact-confirm",
+        template=_pledge_template("pledge-contact-confirm", pledge),
         to=pledge.contact_email,
         language=pledge.contact_language,
         context={
@@ -141,7 +154,7 @@ def contact_confirm_email(email: PledgeEmail, pledge: ContactConfirmedPledge) ->
 @builds("contact-already")
 def contact_already_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoing:
     return Outgoing(
-        template="pledge-contact-already",
+        template=_pledge_template("pledge-contact-already", pledge),
         to=email.context.get("to") or pledge.contact_email,
         language=email.context.get("language") or pledge.contact_language,
         context=_pledge_context(pledge),
@@ -153,7 +166,7 @@ def approved_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoi
     if not pledge.contact_email:
         return None
     return Outgoing(
-        template="pledge-approved",
+        template=_pledge_template("pledge-approved", pledge),
         to=pledge.contact_email,
         language=pledge.contact_language,
         context=_pledge_context(pledge),
@@ -165,8 +178,67 @@ def rejected_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoi
     if not pledge.contact_email:
         return None
     return Outgoing(
-        template="pledge-rejected",
+        template=_pledge_template("pledge-rejected", pledge),
         to=pledge.contact_email,
         language=pledge.contact_language,
         context={**_pledge_context(pledge), "reason": email.context.get("reason", "")},
     )
+
+
+# BDS commitments -----------------------------------------------------------------------------
+
+
+def commitment_update_url(pledge: ContactConfirmedPledge) -> str:
+    """The contact's private link to report progress on this pledge's commitments."""
+    return absolute_url(
+        "pledges:commitment_update",
+        language=pledge.contact_language,
+        token=tokens.make_token("commitment-update", pledge.pk),
+    )
+
+
+def _commitment_pledge_context(pledge) -> dict:
+    return {
+        "commitments": list(pledge.commitments.select_related("target").order_by("pk")),
+        "update_url": commitment_update_url(pledge)
+        if pledge.status == ContactConfirmedPledge.Status.APPROVED
+        else "",
+        "tracker_url": absolute_url(
+            "pledges:tracker", language=pledge.contact_language, slug=pledge.campaign.slug
+        ),
+    }
+
+
+COMMITMENT_PLEDGE = "pledges.commitmentpledge"
+EXTRA_CONTEXT[COMMITMENT_PLEDGE] = _commitment_pledge_context
+for _template in ("pledge-contact-confirm", "pledge-approved", "pledge-rejected"):
+    TEMPLATES[(_template, COMMITMENT_PLEDGE)] = _template.replace("pledge-", "commitments-", 1)
+
+
+def _commitment_email(template: str):
+    def builder(email: PledgeEmail, commitment) -> Outgoing | None:
+        pledge = commitment.pledge
+        if not pledge.contact_email:  # erased on request
+            return None
+        from pledges.commitment_services import lapse_grace_days
+
+        lapses_on = None
+        if commitment.deadline:
+            lapses_on = commitment.deadline + timedelta(days=lapse_grace_days() + 1)
+        return Outgoing(
+            template=template,
+            to=pledge.contact_email,
+            language=pledge.contact_language,
+            context={
+                **_pledge_context(pledge),
+                "commitment": commitment,
+                "lapses_on": lapses_on,
+            },
+        )
+
+    return builder
+
+
+builds("commitment-reminder")(_commitment_email("commitment-reminder"))
+builds("commitment-followup")(_commitment_email("commitment-followup"))
+builds("commitment-lapsed")(_commitment_email("commitment-lapsed"))

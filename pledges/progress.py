@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 
 from campaigns.models import Campaign
+from pledges import tracker
 from pledges.models import ContactConfirmedPledge, OrgPledge, Signature
 
 
@@ -15,12 +16,18 @@ def pledge_counts(campaign: Campaign) -> dict:
         confirmed=Count("pk", filter=Q(status=Signature.Status.CONFIRMED)),
         pending=Count("pk", filter=Q(status=Signature.Status.PENDING)),
     )
-    organisations = OrgPledge.objects.filter(
-        campaign=campaign, status=ContactConfirmedPledge.Status.APPROVED
-    ).count()
+    commitments: dict[str, int] = {}
+    if campaign.collects_commitments:
+        # A drive counts organisations with an approved commitment or sign-on, once each.
+        organisations = tracker.committed_organisation_ids(campaign).count()
+        commitments = tracker.status_counts(campaign)
+    else:
+        organisations = OrgPledge.objects.filter(
+            campaign=campaign, status=ContactConfirmedPledge.Status.APPROVED
+        ).count()
     return {
         "signatures": signatures["confirmed"],
         "pending_signatures": signatures["pending"],
         "organisations": organisations,
-        "commitments": {},
+        "commitments": commitments,
     }

@@ -21,6 +21,7 @@ from campaigns import progress as campaign_progress
 from campaigns.models import Campaign
 from pledges.abuse import Client, normalise_email, record_attempt
 from pledges.models import (
+    CommitmentPledge,
     ContactConfirmedPledge,
     Organisation,
     OrgPledge,
@@ -332,6 +333,11 @@ def purge_unconfirmed(*, days: int | None = None, now: datetime | None = None) -
         )
         campaign_ids |= set(stale_pledges.values_list("campaign_id", flat=True).distinct())
         stale_pledges.delete()
+        stale_commitments = CommitmentPledge.objects.filter(
+            status=PledgeStatus.UNCONFIRMED, created_at__lt=cutoff
+        )
+        campaign_ids |= set(stale_commitments.values_list("campaign_id", flat=True).distinct())
+        stale_commitments.delete()
         # Rate limits look back an hour; a day of attempts is plenty.
         SigningAttempt.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
         invalidate_on_commit(*campaign_ids)
@@ -360,6 +366,7 @@ def request_my_data(
         subject = (
             Signature.objects.filter(email=email).first()
             or OrgPledge.objects.filter(contact_email__iexact=email).first()
+            or CommitmentPledge.objects.filter(contact_email__iexact=email).first()
         )
         if subject is None:
             return False
@@ -382,6 +389,9 @@ def erase_personal_data(email: str) -> int:
         pledges = OrgPledge.objects.filter(contact_email__iexact=email)
         campaign_ids |= set(pledges.values_list("campaign_id", flat=True))
         erased += pledges.update(contact_name="", contact_email="")
+        erased += CommitmentPledge.objects.filter(contact_email__iexact=email).update(
+            contact_name="", contact_email=""
+        )
         invalidate_on_commit(*campaign_ids)
     return erased
 
@@ -395,6 +405,11 @@ def personal_data(email: str) -> dict:
         ),
         "org_pledges": list(
             OrgPledge.objects.filter(contact_email__iexact=email)
+            .select_related("campaign", "organisation")
+            .order_by("id")
+        ),
+        "commitment_pledges": list(
+            CommitmentPledge.objects.filter(contact_email__iexact=email)
             .select_related("campaign", "organisation")
             .order_by("id")
         ),
@@ -435,6 +450,36 @@ class OrgSignOnResult:
     outcome: str  # "new", "resent", "already-signed", "held"
 
 
+def find_or_create_organisation(data: OrgSignOnData) -> Organisation:
+    """The organisation known by the website's domain, or a new one from `data`.
+
+    Public details of a known organisation are only changed by moderators. Call inside
+    the caller's transaction."""
+    domain = website_domain(data.website)
+    organisation = Organisation.objects.filter(domain=domain).first() if domain else None
+    if organisation is not None:
+        return organisation
+    organisation = Organisation(
+        name=data.name.strip(),
+        name_key=organisation_name_key(data.name),
+        kind=data.kind,
+        country=data.country,
+        website=data.website,
+        domain=domain,
+    )
+    organisation.full_clean(exclude=["logo"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:
+        return Organisation.objects.get(domain=domain)
+    if data.logo_png:
+        organisation.logo.save(
+            f"{domain or organisation.pk}.png", ContentFile(data.logo_png), save=True
+        )
+    return organisation
+
+
 def sign_on(
     campaign: Campaign,
     data: OrgSignOnData,
@@ -449,30 +494,9 @@ def sign_on(
     client = client or Client()
     _require_open(campaign, now, organisations=True)
     contact_email = normalise_email(data.contact_email)
-    domain = website_domain(data.website)
     with transaction.atomic():
         over_limit = record_attempt(client, contact_email, now=now)
-        organisation = Organisation.objects.filter(domain=domain).first() if domain else None
-        if organisation is None:
-            organisation = Organisation(
-                name=data.name.strip(),
-                name_key=organisation_name_key(data.name),
-                kind=data.kind,
-                country=data.country,
-                website=data.website,
-                domain=domain,
-            )
-            organisation.full_clean(exclude=["logo"], validate_constraints=False)
-            try:
-                with transaction.atomic():
-                    organisation.save()
-            except IntegrityError:
-                organisation = Organisation.objects.get(domain=domain)
-            else:
-                if data.logo_png:
-                    organisation.logo.save(
-                        f"{domain or organisation.pk}.png", ContentFile(data.logo_png), save=True
-                    )
+        organisation = find_or_create_organisation(data)
         pledge = OrgPledge.objects.filter(organisation=organisation, campaign=campaign).first()
         if pledge is not None:
             if over_limit:
@@ -542,6 +566,9 @@ def merge_organisations(
                     pledge.save(update_fields=["organisation"])
                 else:
                     pledge.delete()
+            moved = CommitmentPledge.objects.filter(organisation=duplicate)
+            campaign_ids |= set(moved.values_list("campaign_id", flat=True))
+            moved.update(organisation=keep)
             if not keep.logo and duplicate.logo:
                 keep.logo = duplicate.logo
                 keep.save(update_fields=["logo"])

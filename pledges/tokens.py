@@ -15,6 +15,8 @@ PURPOSES = {
     "unsubscribe": ("pledges.signature.unsubscribe", 365 * DAY),
     "contact": ("pledges.contact.confirm", 14 * DAY),
     "my-data": ("pledges.my-data", 1 * DAY),
+    # The contact's private link to report on an approved pledge's commitments.
+    "commitment-update": ("pledges.commitments.update", 60 * DAY),
 }
 
 

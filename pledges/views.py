@@ -18,7 +18,7 @@ from campaigns.models import Campaign
 from pledges import queries, services, tokens
 from pledges.abuse import Client
 from pledges.forms import EmailForm, OrgSignOnForm, SignatoryFilterForm, SignForm
-from pledges.models import ContactConfirmedPledge, OrgPledge, Signature
+from pledges.models import CommitmentPledge, ContactConfirmedPledge, OrgPledge, Signature
 from pledges.services import CampaignNotOpen, OrgSignOnData, SignatureData
 
 GET_POST = ["GET", "HEAD", "POST"]
@@ -301,6 +301,9 @@ def my_data_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "pledges/check_email.html", {"my_data": True})
 
 
+CONTACT_MODELS = {model._meta.label_lower: model for model in (OrgPledge, CommitmentPledge)}
+
+
 def _email_from_token(request: HttpRequest, token: str):
     """The address a personal-data link was sent to, read from the row the token names."""
     try:
@@ -311,8 +314,9 @@ def _email_from_token(request: HttpRequest, token: str):
     email = ""
     if pk.isdigit() and label == Signature._meta.label_lower:
         email = Signature.objects.filter(pk=int(pk)).values_list("email", flat=True).first()
-    elif pk.isdigit() and label == OrgPledge._meta.label_lower:
-        email = OrgPledge.objects.filter(pk=int(pk)).values_list("contact_email", flat=True).first()
+    elif pk.isdigit() and label in CONTACT_MODELS:
+        model = CONTACT_MODELS[label]
+        email = model.objects.filter(pk=int(pk)).values_list("contact_email", flat=True).first()
     if not email:
         return None, _link_problem(request, campaign=None, expired=False, status=404)
     return email, None
