@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import services
+from campaigns.admin_readonly import ReadOnlyAdmin
 from campaigns.models import AuditEvent, Campaign, CampaignTranslation, Target
 
 
@@ -83,7 +84,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only for superusers, invisible to everyone else; nobody adds, edits or deletes."""
 
     list_display = ["created_at", "actor_username", "action", "object_type", "object_id"]
@@ -97,12 +98,3 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -2,21 +2,11 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.admin_readonly import ReadOnlyAdmin
 from donations import money, services
 from donations.models import Donation, ExchangeRate, OfflineGift, StripeEvent
 
 OFFLINE_METHODS = [(v, label) for v, label in Donation.Method.choices if v != Donation.Method.CARD]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Donation)

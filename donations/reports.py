@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape  # escapes text for SVG output; nothing is p
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from campaigns.spreadsheets import neutralise
 from donations import money
 from donations.models import Donation
 
@@ -23,7 +24,6 @@ REPORT_NAMES = (
     "monthly_donors",
     "monthly_recurring",
 )
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 GENERAL_FUND = "General fund"
 LEDGER_COLUMNS = [
     "id",
@@ -44,13 +44,6 @@ LEDGER_COLUMNS = [
     "subscription_active",
     "is_first_charge",
 ]
-
-
-def neutralise(value):
-    """Stop spreadsheet apps from running a cell as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def ledger_frame() -> pd.DataFrame:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.admin_readonly import ReadOnlyAdmin
 from campaigns.mail import render_email
 from pledges import exports, services
 from pledges.forms import ExportForm, RejectForm
@@ -21,19 +22,10 @@ PERSONAL = "pledges.export_personal_data"
 
 
 @admin.register(StatementVersion)
-class StatementVersionAdmin(admin.ModelAdmin):
+class StatementVersionAdmin(ReadOnlyAdmin):
     list_display = ["campaign", "number", "created_at"]
     list_filter = ["campaign"]
     readonly_fields = ["campaign", "number", "text", "created_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 def _run(modeladmin, request, queryset, service, done_message, **kwargs) -> None:
@@ -49,7 +41,7 @@ def _run(modeladmin, request, queryset, service, done_message, **kwargs) -> None
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(ReadOnlyAdmin):
     list_display = ["name", "campaign", "status", "country", "show_publicly", "created_at"]
     list_filter = ["status", "campaign", "show_publicly", "updates_consent"]
     search_fields = ["name"]
@@ -74,15 +66,6 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def get_search_fields(self, request):
         return ["name", "email"] if request.user.has_perm(PERSONAL) else ["name"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_review_permission(self, request) -> bool:
         return request.user.has_perm("pledges.review_signature")
@@ -222,7 +205,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrgPledge)
-class OrgPledgeAdmin(admin.ModelAdmin):
+class OrgPledgeAdmin(ReadOnlyAdmin):
     """The moderation queue."""
 
     list_display = [
@@ -238,15 +221,6 @@ class OrgPledgeAdmin(admin.ModelAdmin):
         "moderated_at", "moderated_by", "rejection_reason", "duplicate_hints",
     ]  # fmt: skip
     actions = ["approve", "reject"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_moderate_permission(self, request) -> bool:
         return request.user.has_perm("pledges.moderate_orgpledge")

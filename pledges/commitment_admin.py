@@ -6,23 +6,11 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.admin_readonly import ReadOnlyAdmin
 from pledges import commitment_services, services
 from pledges.admin import _hints_html, _run
 from pledges.forms import CommitmentUpdateForm, RejectForm
 from pledges.models import Commitment, CommitmentPledge, CommitmentUpdate
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows change only through services (the actions below), never by editing."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class CommitmentInline(admin.TabularInline):

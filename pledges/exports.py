@@ -10,26 +10,18 @@ import io
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
 from campaigns.models import Campaign
+from campaigns.spreadsheets import neutralise
 from donations.money import from_minor
 from pledges.models import Commitment, OrgPledge, Signature
 
 CHUNK = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
 
 
 @dataclass(frozen=True)
