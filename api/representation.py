@@ -143,3 +143,23 @@ def campaign_payload(
             for t in campaign.translations.all()
         ]
     return payload
+
+
+def organisation_payload(organisation) -> dict:
+    """An organisation's public details: never its contact person."""
+    return {
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "country": organisation.country.code or "",
+        "website": organisation.website,
+        "logo_url": settings.SITE_URL + organisation.logo.url if organisation.logo else None,
+    }
+
+
+def individual_payload(signature) -> dict:
+    """A listed signer: name, country and affiliation, nothing else."""
+    return {
+        "name": signature.name,
+        "country": signature.country.code or "",
+        "affiliation": signature.affiliation,
+    }

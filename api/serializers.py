@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from api.models import EventType
 from campaigns.forms import REF_PATTERN
+from pledges.models import Organisation
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -33,6 +34,24 @@ class TargetQuerySerializer(serializers.Serializer):
     campaign = serializers.SlugField(required=False, max_length=80)
     country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
     q = serializers.CharField(required=False, max_length=100)
+
+
+class SignatoryQuerySerializer(serializers.Serializer):
+    """For the schema only: the query is parsed by the HTML page's own filter form."""
+
+    q = serializers.CharField(required=False, max_length=100, help_text="Part of a name.")
+    country = serializers.RegexField(r"^[A-Z]{2}$", required=False, help_text="ISO 3166 code.")
+    type = serializers.ChoiceField(
+        choices=["individual", *Organisation.Kind.values],
+        required=False,
+        help_text="`individual`, or an organisation type; both lists when absent.",
+    )
+    before = serializers.IntegerField(
+        min_value=1, required=False, help_text="Individuals: the cursor from `next`."
+    )
+    org_before = serializers.IntegerField(
+        min_value=1, required=False, help_text="Organisations: the cursor from `next`."
+    )
 
 
 class OembedQuerySerializer(serializers.Serializer):
@@ -138,6 +157,46 @@ class ProgressSerializer(serializers.Serializer):
     fundraising = FundraisingSerializer(allow_null=True)
     figures = FigureSerializer(many=True)
     updated_at = serializers.DateTimeField(allow_null=True)
+
+
+# Signatories -------------------------------------------------------------------------
+
+
+class PublicOrganisationSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Organisation.Kind.values)
+    country = serializers.CharField(allow_blank=True)
+    website = serializers.URLField()
+    logo_url = serializers.URLField(allow_null=True)
+
+
+class PublicIndividualSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    country = serializers.CharField(allow_blank=True)
+    affiliation = serializers.CharField(
+        allow_blank=True, help_text="For identification only: the organisation did not sign."
+    )
+
+
+class OrganisationPageSerializer(serializers.Serializer):
+    results = PublicOrganisationSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+
+
+class IndividualPageSerializer(serializers.Serializer):
+    results = PublicIndividualSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+
+
+class SignatoriesSerializer(serializers.Serializer):
+    campaign = serializers.CharField()
+    organisations = OrganisationPageSerializer(
+        allow_null=True, help_text="Approved organisations, newest first; null when filtered out."
+    )
+    individuals = IndividualPageSerializer(
+        allow_null=True,
+        help_text="Confirmed signers who chose to be listed, newest first; null when filtered out.",
+    )
 
 
 # Targets -----------------------------------------------------------------------------

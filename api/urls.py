@@ -22,6 +22,11 @@ v1 = [
         views.CampaignProgress.as_view(),
         name="campaign-progress",
     ),
+    path(
+        "campaigns/<slug:slug>/signatories/",
+        views.CampaignSignatories.as_view(),
+        name="campaign-signatories",
+    ),
     path("targets/", views.TargetList.as_view(), name="target-list"),
     path("open-data/campaigns.json", views.OpenDataJson.as_view(), name="open-data-json"),
     path("open-data/campaigns.csv", views.OpenDataCsv.as_view(), name="open-data-csv"),

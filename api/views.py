@@ -18,15 +18,34 @@ from api.errors import error_response
 from api.http import PageNumberPagination, PartnerView, PublicReadView, counter_max_age
 from api.models import WebhookSubscription
 from api.oembed import oembed_for
-from api.representation import browser_url, campaign_payload, progress_payload
+from api.representation import (
+    browser_url,
+    campaign_payload,
+    individual_payload,
+    organisation_payload,
+    progress_payload,
+)
 from campaigns.access import access_campaign
 from campaigns.models import Campaign, PartnerToken, Target
 from campaigns.progress import campaign_progress
 from campaigns.queries import public_campaigns
+from pledges import queries as pledge_queries
+from pledges.forms import SignatoryFilterForm
 
 
 def errors(*codes: int) -> dict:
     return {code: OpenApiResponse(s.ErrorSerializer) for code in codes}
+
+
+def form_errors(form) -> dict:
+    return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+
+
+def parse_form(form):
+    """A Django form over the query or body: the same rules as the HTML pages; 400 if not."""
+    if not form.is_valid():
+        raise serializers.ValidationError(form_errors(form))
+    return form
 
 
 def public_campaign(slug: str) -> Campaign:
@@ -109,6 +128,40 @@ class CampaignProgress(PublicReadView):
             campaign, campaign_progress(campaign), language=query.get("lang")
         )
         return Response(s.ProgressSerializer(payload).data)
+
+
+@extend_schema(
+    parameters=[s.SignatoryQuerySerializer],
+    responses={200: s.SignatoriesSerializer} | errors(400, 404, 429),
+    summary="Public signatories: approved organisations and signers who chose to be listed",
+)
+class CampaignSignatories(PublicReadView):
+    """The same lists, filters and keyset pages as /c/<slug>/signatories/."""
+
+    def get(self, request, slug: str):
+        campaign = public_campaign(slug)
+        form = parse_form(SignatoryFilterForm(request.query_params))
+        organisations, individuals = pledge_queries.signatory_pages(campaign, **form.query_kwargs())
+        base = {k: v for k, v in request.query_params.items() if k in ("q", "country", "type")}
+
+        def next_url(cursor_name: str, page) -> str | None:
+            if page.next_cursor is None:
+                return None
+            query = urlencode({**base, cursor_name: page.next_cursor})
+            return request.build_absolute_uri(request.path + "?" + query)
+
+        payload = {"campaign": campaign.slug, "organisations": None, "individuals": None}
+        if organisations is not None:
+            payload["organisations"] = {
+                "results": [organisation_payload(p.organisation) for p in organisations.items],
+                "next": next_url("org_before", organisations),
+            }
+        if individuals is not None:
+            payload["individuals"] = {
+                "results": [individual_payload(signature) for signature in individuals.items],
+                "next": next_url("before", individuals),
+            }
+        return Response(s.SignatoriesSerializer(payload).data)
 
 
 @extend_schema(

@@ -145,6 +145,17 @@ class SignatoryFilterForm(forms.Form):
         min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput
     )
 
+    def query_kwargs(self) -> dict:
+        """Keyword arguments for `queries.signatory_pages`, for the page and the API alike."""
+        filters = self.cleaned_data
+        return {
+            "name": filters["q"].strip(),
+            "country": filters["country"] or "",
+            "kind": filters["type"] or "",
+            "signatures_before": filters["before"],
+            "organisations_before": filters["org_before"],
+        }
+
 
 class RejectForm(forms.Form):
     reason = forms.CharField(

@@ -229,15 +229,7 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
             {"campaign": campaign, "form": form, "invalid": True},
             status=400,
         )
-    filters = form.cleaned_data
-    organisations, individuals = queries.signatory_pages(
-        campaign,
-        name=filters["q"].strip(),
-        country=filters["country"] or "",
-        kind=filters["type"] or "",
-        signatures_before=filters["before"],
-        organisations_before=filters["org_before"],
-    )
+    organisations, individuals = queries.signatory_pages(campaign, **form.query_kwargs())
     base = {k: v for k, v in request.GET.items() if k in ("q", "country", "type") and v}
     return render(
         request,

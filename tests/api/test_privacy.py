@@ -6,6 +6,7 @@ import pytest
 
 from api import services
 from campaigns.models import Partner, PartnerToken, Target
+from tests.pledges.conftest import approved_org, sign, signed_and_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,10 @@ PUBLIC_PATHS = [
     "/api/v1/campaigns/?lang=es",
     "/api/v1/campaigns/refuse/",
     "/api/v1/campaigns/refuse/progress/",
+    "/api/v1/campaigns/refuse/signatories/",
+    "/api/v1/campaigns/refuse/signatories/?type=individual",
+    "/api/v1/campaigns/refuse/signatories/?type=ngo&country=KE",
+    "/api/v1/campaigns/refuse/signatories/?q=a",
     "/api/v1/targets/",
     "/api/v1/open-data/campaigns.json",
     "/api/v1/open-data/campaigns.csv",
@@ -40,6 +45,21 @@ def world(campaign, comms, moderator, finance, outsider):
     partner = Partner.objects.create(name="Allies", organisation="Allied", ref="allies")
     partner.campaigns.add(campaign)
     services.issue_token(partner, name="x", scopes=[PartnerToken.Scope.STATS_READ])
+    # Signers listed and unlisted, confirmed and pending; organisations with private contacts.
+    signed_and_confirmed(campaign, name="Listed", email="listed@example.org", affiliation="Uni")
+    signed_and_confirmed(
+        campaign, name="Unlisted", email="unlisted@example.org", show_publicly=False
+    )
+    sign(campaign, name="Pending", email="pending@example.org")
+    approved_org(campaign, moderator=moderator)
+    approved_org(
+        campaign,
+        name="Kenya NGO",
+        kind="ngo",
+        country="KE",
+        website="https://ngo.example/",
+        contact_email="contact@ngo.example",
+    )
     return campaign
 
 
