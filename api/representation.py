@@ -163,3 +163,28 @@ def individual_payload(signature) -> dict:
         "country": signature.country.code or "",
         "affiliation": signature.affiliation,
     }
+
+
+def confirmed_signature_payload(signature) -> dict:
+    """`signature.confirmed` data: who the signer is only if they agreed to share it."""
+    data = {
+        "shared_with_partner": signature.shared_with_partner,
+        "confirmed_at": _iso(signature.confirmed_at),
+    }
+    if signature.shared_with_partner:
+        data["signer"] = signer_payload(signature)
+    return data
+
+
+def signer_payload(signature) -> dict:
+    """A signer who agreed to share their details with the partner who brought them."""
+    return {
+        "id": signature.pk,
+        "campaign": signature.campaign.slug,
+        "name": signature.name,
+        "email": signature.email,
+        "country": signature.country.code or "",
+        "affiliation": signature.affiliation,
+        "language": signature.language,
+        "confirmed_at": _iso(signature.confirmed_at),
+    }

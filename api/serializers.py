@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from api.models import EventType
 from campaigns.forms import REF_PATTERN
-from pledges.models import Organisation
+from pledges.models import AFFILIATION_MAX, EMAIL_MAX, NAME_MAX, Organisation
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -241,12 +241,30 @@ class OembedSerializer(serializers.Serializer):
 # Partners ----------------------------------------------------------------------------
 
 
-class PartnerCampaignSerializer(serializers.Serializer):
+class ReferredSignaturesSerializer(serializers.Serializer):
+    pending = serializers.IntegerField(help_text="Awaiting email confirmation.")
+    confirmed = serializers.IntegerField(help_text="Confirmed: counted.")
+
+
+class ReferredOrganisationsSerializer(serializers.Serializer):
+    pending = serializers.IntegerField(help_text="Awaiting the contact or moderation.")
+    approved = serializers.IntegerField(help_text="Approved: counted and listed.")
+
+
+class ReferralFiguresSerializer(serializers.Serializer):
+    signatures = ReferredSignaturesSerializer()
+    organisations = ReferredOrganisationsSerializer()
+    donations = serializers.IntegerField(
+        help_text="Gifts received (a count only: never amounts or donors)."
+    )
+
+
+class PartnerCampaignSerializer(ReferralFiguresSerializer):
     slug = serializers.CharField()
     title = serializers.CharField()
     browser_url = serializers.URLField(help_text="With your ?ref= attribution code.")
     referred_signatures = serializers.IntegerField(
-        allow_null=True, help_text="Signatures you brought (once signatures are attributed)."
+        help_text="Confirmed signatures you brought (same as signatures.confirmed)."
     )
 
 
@@ -259,7 +277,77 @@ class PartnerInfoSerializer(serializers.Serializer):
 class PartnerStatsSerializer(serializers.Serializer):
     partner = PartnerInfoSerializer()
     scopes = serializers.ListField(child=serializers.CharField())
-    campaigns = PartnerCampaignSerializer(many=True)
+    totals = ReferralFiguresSerializer(help_text="Everything you brought, general fund included.")
+    campaigns = PartnerCampaignSerializer(
+        many=True, help_text="Public campaigns you promote or brought people to."
+    )
+
+
+class SignatureRequestSerializer(serializers.Serializer):
+    """Types only: the content is checked by the web sign form itself (pledges.forms.SignForm)."""
+
+    name = serializers.CharField(max_length=NAME_MAX, trim_whitespace=False)
+    email = serializers.CharField(
+        max_length=EMAIL_MAX,
+        trim_whitespace=False,
+        help_text="The signer confirms by email; never shown.",
+    )
+    country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2, e.g. KE.")
+    affiliation = serializers.CharField(
+        max_length=AFFILIATION_MAX, required=False, allow_blank=True, trim_whitespace=False
+    )
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CODES,
+        required=False,
+        help_text="Of the confirmation email; the campaign's default language when absent.",
+    )
+    show_publicly = serializers.BooleanField(
+        required=False, default=False, help_text="List the name on the public list."
+    )
+    updates_consent = serializers.BooleanField(
+        required=False, default=False, help_text="Campaign update emails from us."
+    )
+    share_with_partner = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="The signer agrees that you may read their name and email "
+        "(GET /api/v1/partners/me/signers/) once they confirm.",
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class AcceptedSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text='Always "accepted".')
+    detail = serializers.CharField()
+
+
+class SignerQuerySerializer(serializers.Serializer):
+    campaign = serializers.SlugField(required=False, max_length=80)
+    before = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, help_text="The cursor from `next`."
+    )
+
+
+class SignerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    campaign = serializers.CharField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+    country = serializers.CharField(allow_blank=True)
+    affiliation = serializers.CharField(allow_blank=True)
+    language = serializers.CharField()
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+
+
+class SignerPageSerializer(serializers.Serializer):
+    results = SignerSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
 
 
 class WebhookSubscriptionSerializer(serializers.Serializer):
