@@ -138,10 +138,18 @@ class AmountSerializer(serializers.Serializer):
 
 class FundraisingSerializer(serializers.Serializer):
     currency = serializers.CharField(allow_null=True, help_text="The goal currency.")
-    total_amount = serializers.CharField(allow_null=True, help_text="Raised, in the goal currency.")
+    total_amount = serializers.CharField(
+        allow_null=True,
+        help_text="Raised after refunds, in the goal currency at Finance's exchange rates.",
+    )
     goal_amount = serializers.CharField(allow_null=True)
-    percent = serializers.IntegerField(allow_null=True)
-    by_currency = AmountSerializer(many=True)
+    percent = serializers.IntegerField(allow_null=True, help_text="Of the goal, at most 100.")
+    gifts = serializers.IntegerField(help_text="Gifts received (a monthly gift counts once).")
+    unconverted = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Currencies without an exchange rate: in by_currency, not in total_amount.",
+    )
+    by_currency = AmountSerializer(many=True, help_text="Raised after refunds, per currency.")
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -197,6 +205,38 @@ class SignatoriesSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Confirmed signers who chose to be listed, newest first; null when filtered out.",
     )
+
+
+# Open books --------------------------------------------------------------------------
+
+
+class MonthTotalSerializer(serializers.Serializer):
+    month = serializers.CharField(allow_null=True, help_text="YYYY-MM, by date received.")
+    currency = serializers.CharField()
+    total_amount = serializers.CharField(help_text="After refunds.")
+    gifts = serializers.IntegerField()
+
+
+class CampaignTotalSerializer(serializers.Serializer):
+    campaign = serializers.CharField(allow_null=True, help_text="Slug; null: the general fund.")
+    title = serializers.CharField(allow_null=True)
+    currency = serializers.CharField()
+    total_amount = serializers.CharField(help_text="After refunds.")
+    gifts = serializers.IntegerField()
+
+
+class RefundTotalSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    total_amount = serializers.CharField(help_text="Refunded.")
+    gifts = serializers.IntegerField(help_text="Gifts refunded in part or in full.")
+
+
+class OpenBooksSerializer(serializers.Serializer):
+    donors = serializers.IntegerField(help_text="People who gave (one per email address).")
+    gifts = serializers.IntegerField(help_text="Payments received, monthly charges included.")
+    by_month = MonthTotalSerializer(many=True)
+    by_campaign = CampaignTotalSerializer(many=True)
+    refunds = RefundTotalSerializer(many=True)
 
 
 # Targets -----------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from api.representation import (
     browser_url,
     campaign_payload,
     individual_payload,
+    open_books_payload,
     organisation_payload,
     progress_payload,
     signer_payload,
@@ -203,6 +204,19 @@ class TargetList(generics.ListAPIView, PublicReadView):
 
 
 @extend_schema(
+    responses={200: s.OpenBooksSerializer} | errors(429),
+    summary="Open books: money received, by month and campaign, after refunds",
+)
+class OpenBooks(PublicReadView):
+    max_age = 300
+
+    def get(self, request):
+        return Response(
+            s.OpenBooksSerializer(open_books_payload(donation_queries.open_books())).data
+        )
+
+
+@extend_schema(
     parameters=[s.OembedQuerySerializer],
     responses={200: s.OembedSerializer} | errors(400, 404, 429, 501),
     summary="oEmbed for campaign links (JSON only)",
@@ -249,6 +263,15 @@ class OpenDataJson(_OpenDataFile):
 )
 class OpenDataCsv(_OpenDataFile):
     fmt = "csv"
+    content_type = "text/csv; charset=utf-8"
+
+
+@extend_schema(
+    responses={(200, "text/csv"): OpenApiTypes.STR} | errors(429),
+    summary="Open data: organisations that signed public campaigns, as CSV (CC BY 4.0)",
+)
+class OpenDataOrganisationsCsv(_OpenDataFile):
+    fmt = "organisations_csv"
     content_type = "text/csv; charset=utf-8"
 
 

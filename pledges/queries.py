@@ -11,7 +11,13 @@ from django.utils import timezone
 from django_countries import countries
 
 from campaigns.models import Campaign, Partner
-from pledges.models import ContactConfirmedPledge, OrgPledge, Signature, StatementVersion
+from pledges.models import (
+    ContactConfirmedPledge,
+    Organisation,
+    OrgPledge,
+    Signature,
+    StatementVersion,
+)
 
 PAGE_SIZE = 50
 
@@ -151,6 +157,23 @@ def daily_signatures(
     series = [(day, per_day.get(day, 0)) for day in days_list]
     cache.set(key, series, 60)
     return series
+
+
+def approved_organisations(campaigns: QuerySet[Campaign]) -> list[tuple[Organisation, list[str]]]:
+    """Organisations with an approved sign-on to any of `campaigns`, with those campaigns' slugs.
+
+    Public details only are read from these (never a contact person).
+    """
+    pledges = (
+        OrgPledge.objects.filter(campaign__in=campaigns, status=APPROVED)
+        .values_list("organisation_id", "campaign__slug")
+        .order_by("campaign__slug")
+    )
+    slugs: dict[int, list[str]] = {}
+    for organisation_id, slug in pledges:
+        slugs.setdefault(organisation_id, []).append(slug)
+    organisations = Organisation.objects.filter(pk__in=slugs).order_by("name", "pk")
+    return [(organisation, slugs[organisation.pk]) for organisation in organisations]
 
 
 # Partners ------------------------------------------------------------------------------------

@@ -1,12 +1,16 @@
 """No personal data in any public API or embed response."""
 
+import datetime
 import re
 
 import pytest
 
 from api import services
 from campaigns.models import Partner, PartnerToken, Target
-from tests.pledges.conftest import approved_org, sign, signed_and_confirmed
+from donations import services as donation_services
+from pledges import services as pledge_services
+from tests.conftest import create_campaign
+from tests.pledges.conftest import approved_org, sign, signature_data, signed_and_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +28,9 @@ PUBLIC_PATHS = [
     "/api/v1/targets/",
     "/api/v1/open-data/campaigns.json",
     "/api/v1/open-data/campaigns.csv",
+    "/api/v1/open-data/organisations.csv",
+    "/api/v1/open-books/",
+    "/api/v1/campaigns/fund/progress/",
     "/api/schema/",
     "/api/docs/",
     "/oembed?url=http://testserver/c/refuse/",
@@ -60,6 +67,26 @@ def world(campaign, comms, moderator, finance, outsider):
         website="https://ngo.example/",
         contact_email="contact@ngo.example",
     )
+    # Gifts with donor emails, one listed by name; a signer who shared details with a partner.
+    fund = create_campaign("fund", kind="fundraiser", fundraising_currency="EUR")
+    for listed in (True, False):
+        donation_services.record_offline_gift(
+            method="cash",
+            amount_minor=2500,
+            currency="EUR",
+            received_on=datetime.date(2026, 10, 1),
+            campaign=fund,
+            donor_name="Donor",
+            email=f"donor{listed}@example.net",
+            public_listing=listed,
+            by=None,
+        )
+    result = pledge_services.sign(
+        campaign,
+        signature_data(email="shared@example.org", shared_with_partner=True),
+        partner=partner,
+    )
+    pledge_services.confirm_signature(result.signature.pk)
     return campaign
 
 

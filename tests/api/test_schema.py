@@ -29,6 +29,8 @@ def test_schema_is_openapi_3_with_our_paths(client, db):
         "/api/v1/campaigns/{slug}/signatories/",
         "/api/v1/campaigns/{slug}/signatures/",
         "/api/v1/partners/me/signers/",
+        "/api/v1/open-books/",
+        "/api/v1/open-data/organisations.csv",
         "/api/v1/targets/",
         "/api/v1/partners/me/stats/",
         "/oembed",
