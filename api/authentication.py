@@ -71,7 +71,7 @@ def token_scope(scope: str) -> type[permissions.BasePermission]:
     return HasScope
 
 
-DEFAULT_RATES = {"public": "300/min", "partner": "600/min"}
+DEFAULT_RATES = {"public": "300/min", "partner": "600/min", "partner_sign": "120/min"}
 
 
 class _SettingsRateThrottle(throttling.SimpleRateThrottle):
@@ -102,6 +102,12 @@ class PartnerRateThrottle(_SettingsRateThrottle):
         if not isinstance(request.auth, PartnerToken):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+
+class PartnerSignRateThrottle(PartnerRateThrottle):
+    """Signatures submitted through the API, per token (on top of the partner rate)."""
+
+    scope = "partner_sign"
 
 
 class PartnerTokenScheme(OpenApiAuthenticationExtension):

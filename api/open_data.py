@@ -10,14 +10,19 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from api.oembed import PROVIDER_NAME
-from api.representation import progress_payload
+from api.representation import organisation_payload, progress_payload
 from campaigns.progress import campaign_progress
 from campaigns.queries import public_campaigns
+from pledges.queries import approved_organisations
 
 LICENSE = "CC BY 4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 DIRECTORY = "open-data"
-FILES = {"json": "campaigns.json", "csv": "campaigns.csv"}
+FILES = {
+    "json": "campaigns.json",
+    "csv": "campaigns.csv",
+    "organisations_csv": "organisations.csv",
+}
 CSV_FIELDS = [
     "slug",
     "title",
@@ -34,6 +39,7 @@ CSV_FIELDS = [
     "fundraising_currency",
     "fundraising_goal_minor",
 ]
+ORGANISATION_CSV_FIELDS = ["name", "kind", "country", "website", "campaigns"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -70,8 +76,26 @@ def rows() -> list[dict]:
     return out
 
 
+def organisations() -> list[dict]:
+    """Organisations with an approved sign-on to a public campaign: public details only."""
+    return [
+        organisation_payload(organisation) | {"campaigns": slugs}
+        for organisation, slugs in approved_organisations(public_campaigns())
+    ]
+
+
+def _csv(fieldnames: list[str], data: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fieldnames, extrasaction="ignore")
+    writer.writeheader()
+    for row in data:
+        writer.writerow({key: neutralise(row[key]) for key in fieldnames})
+    return buffer.getvalue().encode()
+
+
 def build() -> dict[str, bytes]:
     data = rows()
+    orgs = organisations()
     document = {
         "license": LICENSE,
         "license_url": LICENSE_URL,
@@ -79,15 +103,15 @@ def build() -> dict[str, bytes]:
         "source": settings.SITE_URL,
         "generated_at": timezone.now().isoformat(),
         "campaigns": data,
+        "organisations": orgs,
     }
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore")
-    writer.writeheader()
-    for row in data:
-        writer.writerow({key: neutralise(row[key]) for key in CSV_FIELDS})
     return {
         "json": json.dumps(document, ensure_ascii=False, indent=1).encode(),
-        "csv": buffer.getvalue().encode(),
+        "csv": _csv(CSV_FIELDS, data),
+        "organisations_csv": _csv(
+            ORGANISATION_CSV_FIELDS,
+            [org | {"campaigns": " ".join(org["campaigns"])} for org in orgs],
+        ),
     }
 
 

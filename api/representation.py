@@ -4,24 +4,17 @@ Field names follow the Open Supporter Data Interface where a concept exists ther
 (`title`, `browser_url`, `total_signatures`, `total_amount`, `currency`); see docs/api.md.
 """
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.utils import translation
 
 from campaigns.models import Campaign
 from campaigns.progress import Figure, Progress
-
-# ISO 4217 exponents that are not 2. To be replaced by donations' money helper when it lands.
-_ZERO_DECIMAL = "BIF CLP DJF GNF ISK JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF"
-_THREE_DECIMAL = "BHD IQD JOD KWD LYD OMR TND"
-_EXPONENTS = dict.fromkeys(_ZERO_DECIMAL.split(), 0) | dict.fromkeys(_THREE_DECIMAL.split(), 3)
+from donations import money
 
 
 def format_minor(amount_minor: int, currency: str) -> str:
     """Minor units to a decimal string: 1234 EUR → "12.34", 1234 JPY → "1234"."""
-    exponent = _EXPONENTS.get(currency.upper(), 2)
-    return str(Decimal(amount_minor).scaleb(-exponent).quantize(Decimal(1).scaleb(-exponent)))
+    return str(money.from_minor(amount_minor, currency))
 
 
 def public_status(campaign: Campaign) -> str:
@@ -34,28 +27,22 @@ def browser_url(campaign: Campaign, language: str | None = None) -> str:
         return settings.SITE_URL + campaign.get_absolute_url()
 
 
-def _raised_by_currency(raised: dict) -> dict[str, int]:
-    return {
-        str(code).upper(): int(value)
-        for code, value in (raised or {}).items()
-        if isinstance(value, int) and len(str(code)) == 3
-    }
-
-
 def fundraising_payload(campaign: Campaign, progress: Progress) -> dict | None:
+    """Money raised, from donations.progress.raised_for_campaign's figures."""
     if not campaign.collects_donations:
         return None
-    by_currency = _raised_by_currency(progress.raised)
-    currency = (campaign.fundraising_currency or "").upper() or None
-    in_goal = progress.raised.get("in_goal_currency") if progress.raised else None
-    if not isinstance(in_goal, int) and currency:
-        in_goal = by_currency.get(currency, 0)
-    goal = campaign.fundraising_goal_minor
+    raised = progress.raised or {}
+    by_currency = raised.get("by_currency") or {}
+    currency = raised.get("currency") or campaign.fundraising_currency or None
+    goal = raised.get("goal_minor")
+    total = raised.get("total_minor", 0)
     return {
         "currency": currency,
-        "total_amount": format_minor(in_goal, currency) if currency else None,
+        "total_amount": format_minor(total, currency) if currency else None,
         "goal_amount": format_minor(goal, currency) if currency and goal else None,
-        "percent": min(100, in_goal * 100 // goal) if goal and in_goal is not None else None,
+        "percent": raised.get("percent", 0) if goal else None,
+        "gifts": raised.get("gifts", 0),
+        "unconverted": list(raised.get("unconverted") or []),
         "by_currency": [
             {"currency": code, "total_amount": format_minor(amount, code)}
             for code, amount in sorted(by_currency.items())
@@ -143,3 +130,83 @@ def campaign_payload(
             for t in campaign.translations.all()
         ]
     return payload
+
+
+def organisation_payload(organisation) -> dict:
+    """An organisation's public details: never its contact person."""
+    return {
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "country": organisation.country.code or "",
+        "website": organisation.website,
+        "logo_url": settings.SITE_URL + organisation.logo.url if organisation.logo else None,
+    }
+
+
+def individual_payload(signature) -> dict:
+    """A listed signer: name, country and affiliation, nothing else."""
+    return {
+        "name": signature.name,
+        "country": signature.country.code or "",
+        "affiliation": signature.affiliation,
+    }
+
+
+def confirmed_signature_payload(signature) -> dict:
+    """`signature.confirmed` data: who the signer is only if they agreed to share it."""
+    data = {
+        "shared_with_partner": signature.shared_with_partner,
+        "confirmed_at": _iso(signature.confirmed_at),
+    }
+    if signature.shared_with_partner:
+        data["signer"] = signer_payload(signature)
+    return data
+
+
+def signer_payload(signature) -> dict:
+    """A signer who agreed to share their details with the partner who brought them."""
+    return {
+        "id": signature.pk,
+        "campaign": signature.campaign.slug,
+        "name": signature.name,
+        "email": signature.email,
+        "country": signature.country.code or "",
+        "affiliation": signature.affiliation,
+        "language": signature.language,
+        "confirmed_at": _iso(signature.confirmed_at),
+    }
+
+
+def open_books_payload(books) -> dict:
+    """The public ledger's figures (donations.queries.open_books); never a donor's name."""
+    return {
+        "donors": books.donors,
+        "gifts": books.gifts,
+        "by_month": [
+            {
+                "month": row["month"].strftime("%Y-%m") if row["month"] else None,
+                "currency": row["currency"],
+                "total_amount": format_minor(row["net"] or 0, row["currency"]),
+                "gifts": row["gifts"],
+            }
+            for row in books.by_month
+        ],
+        "by_campaign": [
+            {
+                "campaign": row["campaign__slug"],
+                "title": row["campaign__title"],
+                "currency": row["currency"],
+                "total_amount": format_minor(row["net"] or 0, row["currency"]),
+                "gifts": row["gifts"],
+            }
+            for row in books.by_campaign
+        ],
+        "refunds": [
+            {
+                "currency": row["currency"],
+                "total_amount": format_minor(row["refunded"] or 0, row["currency"]),
+                "gifts": row["count"],
+            }
+            for row in books.refunds
+        ],
+    }

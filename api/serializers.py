@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from api.models import EventType
 from campaigns.forms import REF_PATTERN
+from pledges.models import AFFILIATION_MAX, EMAIL_MAX, NAME_MAX, Organisation
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -33,6 +34,24 @@ class TargetQuerySerializer(serializers.Serializer):
     campaign = serializers.SlugField(required=False, max_length=80)
     country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
     q = serializers.CharField(required=False, max_length=100)
+
+
+class SignatoryQuerySerializer(serializers.Serializer):
+    """For the schema only: the query is parsed by the HTML page's own filter form."""
+
+    q = serializers.CharField(required=False, max_length=100, help_text="Part of a name.")
+    country = serializers.RegexField(r"^[A-Z]{2}$", required=False, help_text="ISO 3166 code.")
+    type = serializers.ChoiceField(
+        choices=["individual", *Organisation.Kind.values],
+        required=False,
+        help_text="`individual`, or an organisation type; both lists when absent.",
+    )
+    before = serializers.IntegerField(
+        min_value=1, required=False, help_text="Individuals: the cursor from `next`."
+    )
+    org_before = serializers.IntegerField(
+        min_value=1, required=False, help_text="Organisations: the cursor from `next`."
+    )
 
 
 class OembedQuerySerializer(serializers.Serializer):
@@ -119,10 +138,18 @@ class AmountSerializer(serializers.Serializer):
 
 class FundraisingSerializer(serializers.Serializer):
     currency = serializers.CharField(allow_null=True, help_text="The goal currency.")
-    total_amount = serializers.CharField(allow_null=True, help_text="Raised, in the goal currency.")
+    total_amount = serializers.CharField(
+        allow_null=True,
+        help_text="Raised after refunds, in the goal currency at Finance's exchange rates.",
+    )
     goal_amount = serializers.CharField(allow_null=True)
-    percent = serializers.IntegerField(allow_null=True)
-    by_currency = AmountSerializer(many=True)
+    percent = serializers.IntegerField(allow_null=True, help_text="Of the goal, at most 100.")
+    gifts = serializers.IntegerField(help_text="Gifts received (a monthly gift counts once).")
+    unconverted = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Currencies without an exchange rate: in by_currency, not in total_amount.",
+    )
+    by_currency = AmountSerializer(many=True, help_text="Raised after refunds, per currency.")
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -138,6 +165,78 @@ class ProgressSerializer(serializers.Serializer):
     fundraising = FundraisingSerializer(allow_null=True)
     figures = FigureSerializer(many=True)
     updated_at = serializers.DateTimeField(allow_null=True)
+
+
+# Signatories -------------------------------------------------------------------------
+
+
+class PublicOrganisationSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Organisation.Kind.values)
+    country = serializers.CharField(allow_blank=True)
+    website = serializers.URLField()
+    logo_url = serializers.URLField(allow_null=True)
+
+
+class PublicIndividualSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    country = serializers.CharField(allow_blank=True)
+    affiliation = serializers.CharField(
+        allow_blank=True, help_text="For identification only: the organisation did not sign."
+    )
+
+
+class OrganisationPageSerializer(serializers.Serializer):
+    results = PublicOrganisationSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+
+
+class IndividualPageSerializer(serializers.Serializer):
+    results = PublicIndividualSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+
+
+class SignatoriesSerializer(serializers.Serializer):
+    campaign = serializers.CharField()
+    organisations = OrganisationPageSerializer(
+        allow_null=True, help_text="Approved organisations, newest first; null when filtered out."
+    )
+    individuals = IndividualPageSerializer(
+        allow_null=True,
+        help_text="Confirmed signers who chose to be listed, newest first; null when filtered out.",
+    )
+
+
+# Open books --------------------------------------------------------------------------
+
+
+class MonthTotalSerializer(serializers.Serializer):
+    month = serializers.CharField(allow_null=True, help_text="YYYY-MM, by date received.")
+    currency = serializers.CharField()
+    total_amount = serializers.CharField(help_text="After refunds.")
+    gifts = serializers.IntegerField()
+
+
+class CampaignTotalSerializer(serializers.Serializer):
+    campaign = serializers.CharField(allow_null=True, help_text="Slug; null: the general fund.")
+    title = serializers.CharField(allow_null=True)
+    currency = serializers.CharField()
+    total_amount = serializers.CharField(help_text="After refunds.")
+    gifts = serializers.IntegerField()
+
+
+class RefundTotalSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    total_amount = serializers.CharField(help_text="Refunded.")
+    gifts = serializers.IntegerField(help_text="Gifts refunded in part or in full.")
+
+
+class OpenBooksSerializer(serializers.Serializer):
+    donors = serializers.IntegerField(help_text="People who gave (one per email address).")
+    gifts = serializers.IntegerField(help_text="Payments received, monthly charges included.")
+    by_month = MonthTotalSerializer(many=True)
+    by_campaign = CampaignTotalSerializer(many=True)
+    refunds = RefundTotalSerializer(many=True)
 
 
 # Targets -----------------------------------------------------------------------------
@@ -182,12 +281,30 @@ class OembedSerializer(serializers.Serializer):
 # Partners ----------------------------------------------------------------------------
 
 
-class PartnerCampaignSerializer(serializers.Serializer):
+class ReferredSignaturesSerializer(serializers.Serializer):
+    pending = serializers.IntegerField(help_text="Awaiting email confirmation.")
+    confirmed = serializers.IntegerField(help_text="Confirmed: counted.")
+
+
+class ReferredOrganisationsSerializer(serializers.Serializer):
+    pending = serializers.IntegerField(help_text="Awaiting the contact or moderation.")
+    approved = serializers.IntegerField(help_text="Approved: counted and listed.")
+
+
+class ReferralFiguresSerializer(serializers.Serializer):
+    signatures = ReferredSignaturesSerializer()
+    organisations = ReferredOrganisationsSerializer()
+    donations = serializers.IntegerField(
+        help_text="Gifts received (a count only: never amounts or donors)."
+    )
+
+
+class PartnerCampaignSerializer(ReferralFiguresSerializer):
     slug = serializers.CharField()
     title = serializers.CharField()
     browser_url = serializers.URLField(help_text="With your ?ref= attribution code.")
     referred_signatures = serializers.IntegerField(
-        allow_null=True, help_text="Signatures you brought (once signatures are attributed)."
+        help_text="Confirmed signatures you brought (same as signatures.confirmed)."
     )
 
 
@@ -200,7 +317,77 @@ class PartnerInfoSerializer(serializers.Serializer):
 class PartnerStatsSerializer(serializers.Serializer):
     partner = PartnerInfoSerializer()
     scopes = serializers.ListField(child=serializers.CharField())
-    campaigns = PartnerCampaignSerializer(many=True)
+    totals = ReferralFiguresSerializer(help_text="Everything you brought, general fund included.")
+    campaigns = PartnerCampaignSerializer(
+        many=True, help_text="Public campaigns you promote or brought people to."
+    )
+
+
+class SignatureRequestSerializer(serializers.Serializer):
+    """Types only: the content is checked by the web sign form itself (pledges.forms.SignForm)."""
+
+    name = serializers.CharField(max_length=NAME_MAX, trim_whitespace=False)
+    email = serializers.CharField(
+        max_length=EMAIL_MAX,
+        trim_whitespace=False,
+        help_text="The signer confirms by email; never shown.",
+    )
+    country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2, e.g. KE.")
+    affiliation = serializers.CharField(
+        max_length=AFFILIATION_MAX, required=False, allow_blank=True, trim_whitespace=False
+    )
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CODES,
+        required=False,
+        help_text="Of the confirmation email; the campaign's default language when absent.",
+    )
+    show_publicly = serializers.BooleanField(
+        required=False, default=False, help_text="List the name on the public list."
+    )
+    updates_consent = serializers.BooleanField(
+        required=False, default=False, help_text="Campaign update emails from us."
+    )
+    share_with_partner = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="The signer agrees that you may read their name and email "
+        "(GET /api/v1/partners/me/signers/) once they confirm.",
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class AcceptedSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text='Always "accepted".')
+    detail = serializers.CharField()
+
+
+class SignerQuerySerializer(serializers.Serializer):
+    campaign = serializers.SlugField(required=False, max_length=80)
+    before = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, help_text="The cursor from `next`."
+    )
+
+
+class SignerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    campaign = serializers.CharField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+    country = serializers.CharField(allow_blank=True)
+    affiliation = serializers.CharField(allow_blank=True)
+    language = serializers.CharField()
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+
+
+class SignerPageSerializer(serializers.Serializer):
+    results = SignerSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
 
 
 class WebhookSubscriptionSerializer(serializers.Serializer):

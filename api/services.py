@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -12,7 +13,10 @@ from django.utils import timezone
 from api.models import EventType, ReachedGoal, WebhookDelivery, WebhookSubscription
 from campaigns.models import Campaign, Partner, PartnerToken
 from campaigns.partners import hash_token
-from campaigns.progress import campaign_progress
+from campaigns.progress import compute_progress
+
+if TYPE_CHECKING:
+    from pledges.models import OrgPledge, Signature
 
 TOKEN_PREFIX = "cpt_"  # noqa: S105 - a label that makes leaked tokens recognisable # nosec B105
 
@@ -146,22 +150,78 @@ def record_delivery(
     return delivery
 
 
+def _reached(progress) -> list[tuple[str, int, int, dict]]:
+    """(figure, goal, count, extra) for every goal met: counts, and money in the goal currency."""
+    reached = [
+        (figure.key, figure.goal, figure.count, {})
+        for figure in progress.figures
+        if figure.goal and figure.count >= figure.goal
+    ]
+    raised = progress.raised or {}
+    goal_minor = raised.get("goal_minor")
+    if goal_minor and raised.get("total_minor", 0) >= goal_minor:
+        reached.append(
+            ("raised", goal_minor, raised["total_minor"], {"currency": raised["currency"]})
+        )
+    return reached
+
+
 def announce_reached_goals(campaign: Campaign) -> list[str]:
-    """Emit `goal.reached` once for each goal the campaign's figures now meet."""
-    progress = campaign_progress(campaign)
+    """Emit `goal.reached` once for each goal the campaign's figures now meet.
+
+    Reads fresh figures, not the cached ones: this runs right after the write that moved
+    them, possibly before the cache was invalidated.
+    """
     announced = []
-    for figure in progress.figures:
-        if not figure.goal or figure.count < figure.goal:
-            continue
+    for key, goal, count, extra in _reached(compute_progress(campaign)):
         try:
             with transaction.atomic():
-                ReachedGoal.objects.create(campaign=campaign, figure=figure.key, goal=figure.goal)
+                ReachedGoal.objects.create(campaign=campaign, figure=key, goal=goal)
                 emit_event(
                     EventType.GOAL_REACHED,
-                    {"figure": figure.key, "goal": figure.goal, "count": figure.count},
+                    {"figure": key, "goal": goal, "count": count, **extra},
                     campaign=campaign,
                 )
         except IntegrityError:
             continue  # announced already
-        announced.append(figure.key)
+        announced.append(key)
     return announced
+
+
+# Called by the pledges and donations services, inside their transactions --------------
+
+
+def queue_goal_check(campaign_id: int | None) -> None:
+    """A figure moved: check the campaign's goals in the worker (after this commits)."""
+    from api.tasks import check_goals
+
+    if campaign_id:
+        check_goals.enqueue(campaign_id)
+
+
+def signature_confirmed(signature: "Signature") -> list[WebhookDelivery]:
+    """`signature.confirmed`, to the partner who brought the signature and no one else.
+
+    The signer's name and email are in it only if they agreed to share them with that partner.
+    """
+    from api.representation import confirmed_signature_payload
+
+    if signature.partner_id is None:
+        return []
+    return emit_event(
+        EventType.SIGNATURE_CONFIRMED,
+        confirmed_signature_payload(signature),
+        partner=signature.partner,
+        campaign=signature.campaign,
+    )
+
+
+def organisation_approved(pledge: "OrgPledge") -> list[WebhookDelivery]:
+    """`organisation.approved`, with the organisation's public details only."""
+    from api.representation import organisation_payload
+
+    return emit_event(
+        EventType.ORGANISATION_APPROVED,
+        {"organisation": organisation_payload(pledge.organisation)},
+        campaign=pledge.campaign,
+    )

@@ -22,10 +22,27 @@ v1 = [
         views.CampaignProgress.as_view(),
         name="campaign-progress",
     ),
+    path(
+        "campaigns/<slug:slug>/signatories/",
+        views.CampaignSignatories.as_view(),
+        name="campaign-signatories",
+    ),
+    path(
+        "campaigns/<slug:slug>/signatures/",
+        views.PartnerSignatures.as_view(),
+        name="campaign-signatures",
+    ),
     path("targets/", views.TargetList.as_view(), name="target-list"),
+    path("open-books/", views.OpenBooks.as_view(), name="open-books"),
     path("open-data/campaigns.json", views.OpenDataJson.as_view(), name="open-data-json"),
     path("open-data/campaigns.csv", views.OpenDataCsv.as_view(), name="open-data-csv"),
+    path(
+        "open-data/organisations.csv",
+        views.OpenDataOrganisationsCsv.as_view(),
+        name="open-data-organisations-csv",
+    ),
     path("partners/me/stats/", views.PartnerStats.as_view(), name="partner-stats"),
+    path("partners/me/signers/", views.PartnerSigners.as_view(), name="partner-signers"),
     path("partners/me/webhooks/", views.WebhookList.as_view(), name="webhook-list"),
     path("partners/me/webhooks/<int:pk>/", views.WebhookDetail.as_view(), name="webhook-detail"),
 ]

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
@@ -9,24 +10,50 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from api import open_data, services
 from api import serializers as s
-from api.authentication import token_scope
+from api.authentication import PartnerRateThrottle, PartnerSignRateThrottle, token_scope
 from api.errors import error_response
 from api.http import PageNumberPagination, PartnerView, PublicReadView, counter_max_age
 from api.models import WebhookSubscription
 from api.oembed import oembed_for
-from api.representation import browser_url, campaign_payload, progress_payload
+from api.representation import (
+    browser_url,
+    campaign_payload,
+    individual_payload,
+    open_books_payload,
+    organisation_payload,
+    progress_payload,
+    signer_payload,
+)
 from campaigns.access import access_campaign
 from campaigns.models import Campaign, PartnerToken, Target
 from campaigns.progress import campaign_progress
 from campaigns.queries import public_campaigns
+from donations import queries as donation_queries
+from pledges import queries as pledge_queries
+from pledges import services as pledge_services
+from pledges.abuse import Client
+from pledges.forms import SignatoryFilterForm, SignForm
+from pledges.services import CampaignNotOpen, SignatureData
 
 
 def errors(*codes: int) -> dict:
     return {code: OpenApiResponse(s.ErrorSerializer) for code in codes}
+
+
+def form_errors(form) -> dict:
+    return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+
+
+def parse_form(form):
+    """A Django form over the query or body: the same rules as the HTML pages; 400 if not."""
+    if not form.is_valid():
+        raise serializers.ValidationError(form_errors(form))
+    return form
 
 
 def public_campaign(slug: str) -> Campaign:
@@ -112,6 +139,40 @@ class CampaignProgress(PublicReadView):
 
 
 @extend_schema(
+    parameters=[s.SignatoryQuerySerializer],
+    responses={200: s.SignatoriesSerializer} | errors(400, 404, 429),
+    summary="Public signatories: approved organisations and signers who chose to be listed",
+)
+class CampaignSignatories(PublicReadView):
+    """The same lists, filters and keyset pages as /c/<slug>/signatories/."""
+
+    def get(self, request, slug: str):
+        campaign = public_campaign(slug)
+        form = parse_form(SignatoryFilterForm(request.query_params))
+        organisations, individuals = pledge_queries.signatory_pages(campaign, **form.query_kwargs())
+        base = {k: v for k, v in request.query_params.items() if k in ("q", "country", "type")}
+
+        def next_url(cursor_name: str, page) -> str | None:
+            if page.next_cursor is None:
+                return None
+            query = urlencode({**base, cursor_name: page.next_cursor})
+            return request.build_absolute_uri(request.path + "?" + query)
+
+        payload = {"campaign": campaign.slug, "organisations": None, "individuals": None}
+        if organisations is not None:
+            payload["organisations"] = {
+                "results": [organisation_payload(p.organisation) for p in organisations.items],
+                "next": next_url("org_before", organisations),
+            }
+        if individuals is not None:
+            payload["individuals"] = {
+                "results": [individual_payload(signature) for signature in individuals.items],
+                "next": next_url("before", individuals),
+            }
+        return Response(s.SignatoriesSerializer(payload).data)
+
+
+@extend_schema(
     parameters=[s.TargetQuerySerializer],
     responses={200: s.TargetSerializer(many=True)} | errors(400, 404, 429),
     summary="Companies targeted by BDS drives",
@@ -140,6 +201,19 @@ class TargetList(generics.ListAPIView, PublicReadView):
                 Q(name__icontains=query["q"]) | Q(products__icontains=query["q"])
             )
         return targets.distinct()
+
+
+@extend_schema(
+    responses={200: s.OpenBooksSerializer} | errors(429),
+    summary="Open books: money received, by month and campaign, after refunds",
+)
+class OpenBooks(PublicReadView):
+    max_age = 300
+
+    def get(self, request):
+        return Response(
+            s.OpenBooksSerializer(open_books_payload(donation_queries.open_books())).data
+        )
 
 
 @extend_schema(
@@ -192,19 +266,64 @@ class OpenDataCsv(_OpenDataFile):
     content_type = "text/csv; charset=utf-8"
 
 
+@extend_schema(
+    responses={(200, "text/csv"): OpenApiTypes.STR} | errors(429),
+    summary="Open data: organisations that signed public campaigns, as CSV (CC BY 4.0)",
+)
+class OpenDataOrganisationsCsv(_OpenDataFile):
+    fmt = "organisations_csv"
+    content_type = "text/csv; charset=utf-8"
+
+
 # Partners ----------------------------------------------------------------------------
+
+
+def _referral_figures(pledges: dict | None, gifts: int) -> dict:
+    pledges = pledges or {}
+    return {
+        "signatures": {
+            "pending": pledges.get("signatures_pending", 0),
+            "confirmed": pledges.get("signatures_confirmed", 0),
+        },
+        "organisations": {
+            "pending": pledges.get("organisations_pending", 0),
+            "approved": pledges.get("organisations_approved", 0),
+        },
+        "donations": gifts,
+    }
 
 
 @extend_schema(
     responses={200: s.PartnerStatsSerializer} | errors(401, 403, 429),
-    summary="Your partner account and the campaigns you promote",
+    summary="Your partner account and what you brought: signatures, organisations, gifts",
 )
 class PartnerStats(PartnerView):
+    """Counts of the partner's own referrals only; never another partner's, never a donor."""
+
     permission_classes = [token_scope(PartnerToken.Scope.STATS_READ)]
 
     def get(self, request):
         partner = self.partner
-        campaigns = public_campaigns().filter(partners=partner).order_by("slug")
+        referrals = pledge_queries.partner_referrals(partner)
+        gifts = donation_queries.partner_gift_counts(partner)
+        campaigns = (
+            public_campaigns()
+            .filter(Q(partners=partner) | Q(pk__in=[*referrals, *filter(None, gifts)]))
+            .distinct()
+            .order_by("slug")
+        )
+        totals = _referral_figures(
+            {
+                key: sum(row[key] for row in referrals.values())
+                for key in (
+                    "signatures_pending",
+                    "signatures_confirmed",
+                    "organisations_pending",
+                    "organisations_approved",
+                )
+            },
+            sum(gifts.values()),
+        )
         return Response(
             s.PartnerStatsSerializer(
                 {
@@ -214,16 +333,100 @@ class PartnerStats(PartnerView):
                         "ref": partner.ref,
                     },
                     "scopes": request.auth.scopes,
+                    "totals": totals,
                     "campaigns": [
                         {
                             "slug": c.slug,
                             "title": c.content(None).title,
                             "browser_url": browser_url(c) + "?" + urlencode({"ref": partner.ref}),
-                            "referred_signatures": None,
+                            "referred_signatures": referrals.get(c.pk, {}).get(
+                                "signatures_confirmed", 0
+                            ),
+                            **_referral_figures(referrals.get(c.pk), gifts.get(c.pk, 0)),
                         }
                         for c in campaigns
                     ],
                 }
+            ).data
+        )
+
+
+ACCEPTED_DETAIL = (
+    "Thank you. If this address has not confirmed a signature on this campaign yet, "
+    "we have emailed it a link to confirm."
+)
+
+
+@extend_schema(
+    request=s.SignatureRequestSerializer,
+    responses={202: s.AcceptedSerializer} | errors(400, 401, 403, 404, 409, 413, 415, 429),
+    summary="Sign on someone's behalf from your site (they confirm by email)",
+    tags=["partners"],
+)
+class PartnerSignatures(PartnerView):
+    """The web sign form's rules and service, attributed to the token's partner.
+
+    The answer is the same whether the address is new, pending, confirmed or held: it
+    never tells the caller whether someone has signed.
+    """
+
+    permission_classes = [token_scope(PartnerToken.Scope.SIGNATURES_WRITE)]
+    throttle_classes = [PartnerRateThrottle, PartnerSignRateThrottle]
+
+    def post(self, request, slug: str):
+        campaign = public_campaign(slug)
+        if not campaign.collects_signatures:
+            raise NotFound("This campaign takes no signatures.")
+        if not campaign.partners.filter(pk=self.partner.pk).exists():
+            raise PermissionDenied("Your partner account does not promote this campaign.")
+        body = s.SignatureRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields = dict(body.validated_data)
+        fields.setdefault("language", _campaign_language(campaign))
+        form = parse_form(SignForm(data=fields, partner=self.partner))
+        data = SignatureData(
+            **{k: form.cleaned_data[k] for k in SignatureData.__dataclass_fields__}
+        )
+        try:
+            # No client IP: the request comes from the partner's server, not the signer.
+            pledge_services.sign(campaign, data, client=Client(), partner=self.partner)
+        except CampaignNotOpen:
+            return error_response(409, "not_open", "This campaign is not taking signatures now.")
+        return Response({"status": "accepted", "detail": ACCEPTED_DETAIL}, status=202)
+
+
+def _campaign_language(campaign: Campaign) -> str:
+    languages = dict(settings.LANGUAGES)
+    return campaign.default_language if campaign.default_language in languages else "en"
+
+
+@extend_schema(
+    parameters=[s.SignerQuerySerializer],
+    responses={200: s.SignerPageSerializer} | errors(400, 401, 403, 429),
+    summary="Signers you brought who agreed to share their name and email with you",
+    tags=["partners"],
+)
+class PartnerSigners(PartnerView):
+    """Confirmed signatures of this partner's own, with the signer's consent; newest first."""
+
+    permission_classes = [token_scope(PartnerToken.Scope.SIGNERS_READ)]
+    page_size = 100
+
+    def get(self, request):
+        query = self.parse_query(s.SignerQuerySerializer)
+        slug = query.get("campaign", "")
+        page = pledge_queries.keyset_page(
+            pledge_queries.partner_signers(self.partner, campaign_slug=slug),
+            before=query.get("before"),
+            size=self.page_size,
+        )
+        next_url = None
+        if page.next_cursor is not None:
+            params = ({"campaign": slug} if slug else {}) | {"before": page.next_cursor}
+            next_url = request.build_absolute_uri(request.path + "?" + urlencode(params))
+        return Response(
+            s.SignerPageSerializer(
+                {"results": [signer_payload(x) for x in page.items], "next": next_url}
             ).data
         )
 

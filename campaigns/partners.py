@@ -5,6 +5,7 @@ attribute a row to a Partner without depending on the api app.
 """
 
 import hashlib
+import re
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -92,3 +93,10 @@ class PartnerToken(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return self.is_active and scope in self.scopes
+
+
+def partner_for_ref(ref: str | None) -> Partner | None:
+    """The partner an attribution code names; None for a malformed or unknown code."""
+    if not ref or not re.fullmatch(REF_PATTERN, ref):
+        return None
+    return Partner.objects.filter(ref__iexact=ref).first()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_safe
 from campaigns import qr
 from campaigns.access import access_campaign
 from campaigns.forms import QrForm
+from campaigns.partners import partner_for_ref
 from campaigns.progress import campaign_progress
 from campaigns.queries import open_campaigns
 
@@ -40,6 +41,8 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "share_url": url,
             "share_links": share_links(url, content.title),
             "targets": list(campaign.targets.all()),
+            # `?ref=<code>`: the sign, sign-on and donate forms attribute to this partner.
+            "partner": partner_for_ref(request.GET.get("ref")),
         },
     )
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.forms import PartnerRefMixin
 from donations import money
 from donations.models import Donation
 from donations.services import GiftDetails
@@ -8,7 +9,7 @@ from donations.services import GiftDetails
 CUSTOM = "custom"
 
 
-class DonateForm(forms.Form):
+class DonateForm(PartnerRefMixin):
     amount = forms.ChoiceField(
         label=_("Amount"), widget=forms.RadioSelect, required=False, choices=()
     )

@@ -98,6 +98,16 @@ class Donation(models.Model):
     cancel_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     subscription_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
     receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    partner = models.ForeignKey(
+        "campaigns.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="donations",
+        verbose_name=_("partner"),
+        help_text=_("Whose link brought the gift."),
+    )
 
     class Meta:
         ordering = ["-created_at"]

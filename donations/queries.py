@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Lower, TruncMonth
 
+from campaigns.models import Partner
 from donations.progress import counted
 
 
@@ -65,3 +66,18 @@ def open_books() -> OpenBooks:
         gifts=received.count(),
         listed_donors=list(listed),
     )
+
+
+def partner_gift_counts(partner: Partner) -> dict[int | None, int]:
+    """Per campaign id (None: the general fund): received gifts `partner` brought.
+
+    A count only: never an amount, a name or an address of a donor.
+    """
+    rows = (
+        counted()
+        .filter(partner=partner, parent=None)
+        .values("campaign_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["campaign_id"]: row["n"] for row in rows}

@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign
+from api import services as api_services
+from campaigns.models import Campaign, Partner
 from campaigns.progress import invalidate
 from donations import money, stripe_gateway
 from donations.models import Donation, StripeEvent
@@ -82,7 +83,11 @@ class GiftDetails:
 
 
 def start_donation(
-    campaign: Campaign | None, details: GiftDetails, *, language: str = "en"
+    campaign: Campaign | None,
+    details: GiftDetails,
+    *,
+    language: str = "en",
+    partner: Partner | None = None,
 ) -> Donation:
     """Store a pending card donation (it counts only once Stripe confirms it)."""
     currency = money.normalise_currency(details.currency)
@@ -104,6 +109,7 @@ def start_donation(
             public_listing=details.public_listing,
             message=details.message.strip(),
             language=language,
+            partner=partner,
         )
         donation.full_clean()
         donation.save()
@@ -117,6 +123,7 @@ def begin_checkout(
     language: str,
     success_url: str,
     cancel_url: str,
+    partner: Partner | None = None,
 ) -> tuple[Donation, str]:
     """Create the pending donation, then its Stripe Checkout Session; return the Checkout URL.
 
@@ -125,7 +132,7 @@ def begin_checkout(
     """
     if not stripe_gateway.is_configured():
         raise CheckoutUnavailable("card payment is not configured")
-    donation = start_donation(campaign, details, language=language)
+    donation = start_donation(campaign, details, language=language, partner=partner)
     try:
         session = stripe_gateway.create_checkout_session(
             donation, success_url=success_url, cancel_url=cancel_url
@@ -156,6 +163,7 @@ def _mark_succeeded(donation: Donation, *, when: datetime) -> None:
     donation.save()
     send_donation_receipt.enqueue(donation.pk)
     _invalidate_on_commit(donation)
+    api_services.queue_goal_check(donation.campaign_id)
     if donation.refunded_minor:
         # The refund arrived before the payment was confirmed.
         _apply_refund(donation, donation.refunded_minor, when=when)
@@ -320,6 +328,7 @@ def _on_invoice_paid(invoice: dict, record: StripeEvent) -> None:
             language=gift.language,
             stripe_subscription_id=gift.stripe_subscription_id,
             stripe_customer_id=gift.stripe_customer_id,
+            partner_id=gift.partner_id,
         )
     charge.stripe_invoice_id = invoice["id"]
     charge.stripe_payment_intent_id = charge.stripe_payment_intent_id or payment_intent
@@ -525,4 +534,5 @@ def record_offline_gift(
         if gift.email:
             send_donation_receipt.enqueue(gift.pk)
         _invalidate_on_commit(gift)
+        api_services.queue_goal_check(gift.campaign_id)
     return gift

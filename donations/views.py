@@ -46,7 +46,7 @@ def donate(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     card_ready = stripe_gateway.is_configured()
     status = 200
     problem = ""
-    form = DonateForm(request.POST or None, currency=currency)
+    form = DonateForm(request.POST or None, currency=currency, ref=request.GET.get("ref"))
     if request.method == "POST":
         if closed:
             status, problem = 400, "closed"
@@ -61,6 +61,7 @@ def donate(request: HttpRequest, slug: str | None = None) -> HttpResponse:
                     language=get_language() or settings.LANGUAGE_CODE,
                     success_url=settings.SITE_URL + reverse("donations:thanks"),
                     cancel_url=here,
+                    partner=form.partner,
                 )
             except services.CheckoutUnavailable:
                 status, problem = 503, "unavailable"

@@ -9,11 +9,12 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from campaigns.forms import PartnerRefMixin
 from campaigns.models import Campaign
 from pledges import logos
 from pledges.models import (
@@ -61,7 +62,7 @@ class HoneypotMixin(forms.Form):
         return bool(self.cleaned_data.get(HONEYPOT))
 
 
-class SignForm(HoneypotMixin):
+class SignForm(PartnerRefMixin, HoneypotMixin):
     name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
     email = forms.EmailField(
         label=_("Email"),
@@ -88,9 +89,22 @@ class SignForm(HoneypotMixin):
         current = get_language()
         if current in dict(settings.LANGUAGES):
             self.fields["language"].initial = current
+        if self.partner is not None:
+            # Offered only to people who came through this partner's link or site.
+            self.fields["share_with_partner"] = forms.BooleanField(
+                label=gettext("Share my name and email with %(partner)s")
+                % {"partner": self.partner.name},
+                required=False,
+                help_text=_("Only if you tick this; they receive them once you confirm."),
+            )
+
+    def clean(self):
+        data = super().clean()
+        data["shared_with_partner"] = bool(self.partner and data.get("share_with_partner"))
+        return data
 
 
-class OrgSignOnForm(HoneypotMixin):
+class OrgSignOnForm(PartnerRefMixin, HoneypotMixin):
     name = forms.CharField(label=_("Organisation name"), max_length=160)
     kind = forms.ChoiceField(
         label=_("Type"), choices=[("", "---------"), *Organisation.Kind.choices]
@@ -154,6 +168,17 @@ class SignatoryFilterForm(forms.Form):
     org_before = forms.IntegerField(
         min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput
     )
+
+    def query_kwargs(self) -> dict:
+        """Keyword arguments for `queries.signatory_pages`, for the page and the API alike."""
+        filters = self.cleaned_data
+        return {
+            "name": filters["q"].strip(),
+            "country": filters["country"] or "",
+            "kind": filters["type"] or "",
+            "signatures_before": filters["before"],
+            "organisations_before": filters["org_before"],
+        }
 
 
 class RejectForm(forms.Form):

@@ -95,6 +95,20 @@ class Signature(models.Model):
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     last_emailed_at = models.DateTimeField(null=True, blank=True)
+    # The partner whose link, QR code or API token brought the signature. Kept (PROTECT):
+    # revoke a partner's tokens rather than delete a partner who brought signers.
+    partner = models.ForeignKey(
+        "campaigns.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="signatures",
+        verbose_name=_("partner"),
+    )
+    shared_with_partner = models.BooleanField(
+        _("agreed to share name and email with the partner"), default=False, editable=False
+    )
     emails = GenericRelation(PledgeEmail)
 
     class Meta:
@@ -111,6 +125,10 @@ class Signature(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
                 name="signature_confirmed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(shared_with_partner=False) | Q(partner__isnull=False),
+                name="signature_shared_needs_partner",
             ),
         ]
         indexes = [
@@ -234,6 +252,15 @@ class OrgPledge(ContactConfirmedPledge):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="org_pledges")
     statement_version = models.ForeignKey(
         StatementVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "campaigns.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="org_pledges",
+        verbose_name=_("partner"),
     )
 
     class Meta:

@@ -5,13 +5,19 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django_countries import countries
 
-from campaigns.models import Campaign
-from pledges.models import ContactConfirmedPledge, OrgPledge, Signature, StatementVersion
+from campaigns.models import Campaign, Partner
+from pledges.models import (
+    ContactConfirmedPledge,
+    Organisation,
+    OrgPledge,
+    Signature,
+    StatementVersion,
+)
 
 PAGE_SIZE = 50
 
@@ -151,3 +157,81 @@ def daily_signatures(
     series = [(day, per_day.get(day, 0)) for day in days_list]
     cache.set(key, series, 60)
     return series
+
+
+def approved_organisations(campaigns: QuerySet[Campaign]) -> list[tuple[Organisation, list[str]]]:
+    """Organisations with an approved sign-on to any of `campaigns`, with those campaigns' slugs.
+
+    Public details only are read from these (never a contact person).
+    """
+    pledges = (
+        OrgPledge.objects.filter(campaign__in=campaigns, status=APPROVED)
+        .values_list("organisation_id", "campaign__slug")
+        .order_by("campaign__slug")
+    )
+    slugs: dict[int, list[str]] = {}
+    for organisation_id, slug in pledges:
+        slugs.setdefault(organisation_id, []).append(slug)
+    organisations = Organisation.objects.filter(pk__in=slugs).order_by("name", "pk")
+    return [(organisation, slugs[organisation.pk]) for organisation in organisations]
+
+
+# Partners ------------------------------------------------------------------------------------
+
+
+def partner_signers(partner: Partner, *, campaign_slug: str = "") -> QuerySet[Signature]:
+    """Confirmed signers `partner` brought who agreed to share their details with it."""
+    signers = Signature.objects.filter(
+        partner=partner, status=CONFIRMED, shared_with_partner=True
+    ).select_related("campaign")
+    if campaign_slug:
+        signers = signers.filter(campaign__slug=campaign_slug)
+    return signers
+
+
+def partner_referrals(partner: Partner) -> dict[int, dict[str, int]]:
+    """Per campaign id: the signatures and sign-ons `partner` brought, by stage. Counts only."""
+    PledgeStatus = ContactConfirmedPledge.Status
+    figures: dict[int, dict[str, int]] = {}
+
+    def row(campaign_id: int) -> dict[str, int]:
+        return figures.setdefault(
+            campaign_id,
+            {
+                "signatures_pending": 0,
+                "signatures_confirmed": 0,
+                "organisations_pending": 0,
+                "organisations_approved": 0,
+            },
+        )
+
+    signatures = (
+        Signature.objects.filter(partner=partner)
+        .values("campaign_id")
+        .annotate(
+            pending=Count("pk", filter=Q(status=Signature.Status.PENDING)),
+            confirmed=Count("pk", filter=Q(status=CONFIRMED)),
+        )
+        .order_by()
+    )
+    for item in signatures:
+        row(item["campaign_id"]).update(
+            signatures_pending=item["pending"], signatures_confirmed=item["confirmed"]
+        )
+    pledges = (
+        OrgPledge.objects.filter(partner=partner)
+        .values("campaign_id")
+        .annotate(
+            pending=Count(
+                "pk",
+                filter=Q(status__in=[PledgeStatus.UNCONFIRMED, PledgeStatus.AWAITING_MODERATION]),
+            ),
+            approved=Count("pk", filter=Q(status=APPROVED)),
+        )
+        .order_by()
+    )
+    for item in pledges:
+        row(item["campaign_id"]).update(
+            organisations_pending=item["pending"], organisations_approved=item["approved"]
+        )
+    return figures

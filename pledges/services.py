@@ -17,8 +17,9 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from api import services as api_services
 from campaigns import progress as campaign_progress
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Partner
 from pledges.abuse import Client, normalise_email, record_attempt
 from pledges.models import (
     CommitmentPledge,
@@ -117,6 +118,8 @@ class SignatureData:
     affiliation: str = ""
     show_publicly: bool = False
     updates_consent: bool = False
+    # Only kept when the signature came through a partner (`sign(..., partner=)`).
+    shared_with_partner: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,11 +140,13 @@ def sign(
     *,
     client: Client | None = None,
     now: datetime | None = None,
+    partner: Partner | None = None,
 ) -> SignResult:
     """Sign `campaign`'s statement, or answer a repeat signing without saying so to the page.
 
     New signatures wait for email confirmation; over a rate limit they are stored as
-    suspect (uncounted, no email, held for moderators).
+    suspect (uncounted, no email, held for moderators). `partner` is whoever brought the
+    signer (a `?ref=` link or an API token); a repeat signing keeps the first attribution.
     """
     now = now or timezone.now()
     client = client or Client()
@@ -165,6 +170,8 @@ def sign(
                 updates_consent=data.updates_consent,
                 ip_hash=client.ip_hash,
                 last_emailed_at=None if over_limit else now,
+                partner=partner,
+                shared_with_partner=bool(partner and data.shared_with_partner),
             )
             signature.full_clean(validate_constraints=False)
             try:
@@ -179,11 +186,16 @@ def sign(
                 queue_email(signature, "signature-confirm")
                 invalidate_on_commit(campaign.pk)
                 return SignResult(signature, "new")
-        return _sign_again(existing, data, over_limit=over_limit, now=now)
+        return _sign_again(existing, data, over_limit=over_limit, now=now, partner=partner)
 
 
 def _sign_again(
-    signature: Signature, data: SignatureData, *, over_limit: bool, now: datetime
+    signature: Signature,
+    data: SignatureData,
+    *,
+    over_limit: bool,
+    now: datetime,
+    partner: Partner | None = None,
 ) -> SignResult:
     signature = Signature.objects.select_for_update().get(pk=signature.pk)
     if over_limit or signature.status == SignatureStatus.SUSPECT:
@@ -204,6 +216,8 @@ def _sign_again(
         signature.withdrawn_at = None
         signature.created_at = now
         signature.reminders_sent = 0
+        signature.partner = partner
+        signature.shared_with_partner = bool(partner and data.shared_with_partner)
         invalidate_on_commit(signature.campaign_id)
     signature.last_emailed_at = now
     signature.full_clean(validate_constraints=False)
@@ -231,6 +245,8 @@ def confirm_signature(signature_id: int, *, now: datetime | None = None) -> tupl
         signature.full_clean(validate_constraints=False)
         signature.save(update_fields=["status", "confirmed_at"])
         invalidate_on_commit(signature.campaign_id)
+        api_services.signature_confirmed(signature)
+        api_services.queue_goal_check(signature.campaign_id)
     return signature, "confirmed"
 
 
@@ -486,6 +502,7 @@ def sign_on(
     *,
     client: Client | None = None,
     now: datetime | None = None,
+    partner: Partner | None = None,
 ) -> OrgSignOnResult:
     """An organisation signs on. The organisation record is found by website domain and
     reused; its public details are only changed by moderators. The contact confirms by
@@ -520,6 +537,7 @@ def sign_on(
             contact_email=contact_email,
             contact_language=data.contact_language,
             ip_hash=client.ip_hash,
+            partner=partner,
         )
         pledge.full_clean(validate_constraints=False)
         try:
@@ -632,6 +650,10 @@ def approve(
         locked.save(update_fields=["status", "moderated_at", "moderated_by", "rejection_reason"])
         queue_email(locked, "moderation-approved")
         invalidate_on_commit(*_campaign_ids(locked))
+        if isinstance(locked, OrgPledge):
+            api_services.organisation_approved(locked)
+        for campaign_id in _campaign_ids(locked):
+            api_services.queue_goal_check(campaign_id)
     return locked
 
 

@@ -43,7 +43,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_campaign(request.user, slug)
     if not campaign.collects_signatures:
         raise Http404("This campaign takes no signatures")
-    form = SignForm(request.POST or None)
+    form = SignForm(request.POST or None, ref=request.GET.get("ref"))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -53,7 +53,9 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
                 **{k: form.cleaned_data[k] for k in SignatureData.__dataclass_fields__}
             )
             try:
-                services.sign(campaign, data, client=Client.from_request(request))
+                services.sign(
+                    campaign, data, client=Client.from_request(request), partner=form.partner
+                )
             except CampaignNotOpen:
                 form.add_error(None, _not_open_message())
             else:
@@ -151,7 +153,7 @@ def org_sign_on(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_campaign(request.user, slug)
     if not campaign.collects_organisations:
         raise Http404("This campaign takes no organisations")
-    form = OrgSignOnForm(request.POST or None, request.FILES or None)
+    form = OrgSignOnForm(request.POST or None, request.FILES or None, ref=request.GET.get("ref"))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -160,7 +162,10 @@ def org_sign_on(request: HttpRequest, slug: str) -> HttpResponse:
             fields = {k: form.cleaned_data[k] for k in OrgSignOnData.__dataclass_fields__}
             try:
                 services.sign_on(
-                    campaign, OrgSignOnData(**fields), client=Client.from_request(request)
+                    campaign,
+                    OrgSignOnData(**fields),
+                    client=Client.from_request(request),
+                    partner=form.partner,
                 )
             except CampaignNotOpen:
                 form.add_error(None, _not_open_message())
@@ -229,15 +234,7 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
             {"campaign": campaign, "form": form, "invalid": True},
             status=400,
         )
-    filters = form.cleaned_data
-    organisations, individuals = queries.signatory_pages(
-        campaign,
-        name=filters["q"].strip(),
-        country=filters["country"] or "",
-        kind=filters["type"] or "",
-        signatures_before=filters["before"],
-        organisations_before=filters["org_before"],
-    )
+    organisations, individuals = queries.signatory_pages(campaign, **form.query_kwargs())
     base = {k: v for k, v in request.GET.items() if k in ("q", "country", "type") and v}
     return render(
         request,

@@ -13,11 +13,14 @@ register = template.Library()
 @register.inclusion_tag("pledges/includes/actions.html", takes_context=True)
 def pledge_actions(context, campaign: Campaign) -> dict:
     versions = queries.statement_versions(campaign) if campaign.collects_signatures else []
+    # The partner of a `?ref=` link, found by the campaign page: its code rides along.
+    partner = context.get("partner")
     return {
         "campaign": campaign,
         "csrf_token": context.get("csrf_token"),
         "open": campaign.is_open(),
-        "form": SignForm() if campaign.collects_signatures else None,
+        "form": SignForm(partner=partner) if campaign.collects_signatures else None,
+        "partner": partner,
         "latest_version": versions[0] if len(versions) > 1 else None,
         "chart": chart.daily_chart_svg(
             queries.daily_signatures(campaign, since=campaign.launched_at)

@@ -48,3 +48,50 @@ def test_neutralise():
     assert open_data.neutralise("+1") == "'+1"
     assert open_data.neutralise("ok") == "ok"
     assert open_data.neutralise(None) == ""
+
+
+def test_open_data_lists_approved_organisations_of_public_campaigns(client, campaign, moderator):
+    from campaigns.models import Campaign
+    from pledges import services as pledge_services
+    from tests.pledges.conftest import approved_org, org_data
+
+    hidden = create_campaign("hidden")
+    other = create_campaign("other")
+    approved_org(campaign, moderator=moderator)
+    approved_org(other, moderator=moderator)  # the same organisation, by its website
+    approved_org(hidden, moderator=moderator, name="Secret", website="https://secret.example/")
+    # Not reachable through the services today (live campaigns only close); the export
+    # must still follow public_campaigns() if that changes.
+    Campaign.objects.filter(pk=hidden.pk).update(status=Campaign.Status.DRAFT)
+    pledge_services.sign_on(campaign, org_data(name="Waiting", website="https://wait.example/"))
+    approved_org(campaign, name="=Formula Org", website="https://formula.example/")
+
+    body = client.get("/api/v1/open-data/campaigns.json").json()
+    assert body["organisations"] == [
+        {
+            "name": "=Formula Org",
+            "kind": "community_network",
+            "country": "MX",
+            "website": "https://formula.example/",
+            "logo_url": None,
+            "campaigns": ["refuse"],
+        },
+        {
+            "name": "Red Comunitaria",
+            "kind": "community_network",
+            "country": "MX",
+            "website": "https://www.redcomunitaria.example/",
+            "logo_url": None,
+            "campaigns": ["other", "refuse"],
+        },
+    ]
+    response = client.get("/api/v1/open-data/organisations.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(r["name"], r["campaigns"]) for r in rows] == [
+        ("'=Formula Org", "refuse"),
+        ("Red Comunitaria", "other refuse"),
+    ]
+    for text in (str(body), response.content.decode()):
+        assert "Secret" not in text and "Waiting" not in text and "Luz" not in text

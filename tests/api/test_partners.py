@@ -59,12 +59,20 @@ def test_stats_with_valid_token(client, partner, campaign):
     assert response.json() == {
         "partner": {"name": "Allies", "organisation": "Allied Org", "ref": "allies-1"},
         "scopes": ["stats:read"],
+        "totals": {
+            "signatures": {"pending": 0, "confirmed": 0},
+            "organisations": {"pending": 0, "approved": 0},
+            "donations": 0,
+        },
         "campaigns": [
             {
                 "slug": "refuse",
                 "title": "Campaign refuse",
                 "browser_url": "http://testserver/c/refuse/?ref=allies-1",
-                "referred_signatures": None,
+                "referred_signatures": 0,
+                "signatures": {"pending": 0, "confirmed": 0},
+                "organisations": {"pending": 0, "approved": 0},
+                "donations": 0,
             }
         ],
     }

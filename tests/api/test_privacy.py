@@ -1,11 +1,16 @@
 """No personal data in any public API or embed response."""
 
+import datetime
 import re
 
 import pytest
 
 from api import services
 from campaigns.models import Partner, PartnerToken, Target
+from donations import services as donation_services
+from pledges import services as pledge_services
+from tests.conftest import create_campaign
+from tests.pledges.conftest import approved_org, sign, signature_data, signed_and_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +21,16 @@ PUBLIC_PATHS = [
     "/api/v1/campaigns/?lang=es",
     "/api/v1/campaigns/refuse/",
     "/api/v1/campaigns/refuse/progress/",
+    "/api/v1/campaigns/refuse/signatories/",
+    "/api/v1/campaigns/refuse/signatories/?type=individual",
+    "/api/v1/campaigns/refuse/signatories/?type=ngo&country=KE",
+    "/api/v1/campaigns/refuse/signatories/?q=a",
     "/api/v1/targets/",
     "/api/v1/open-data/campaigns.json",
     "/api/v1/open-data/campaigns.csv",
+    "/api/v1/open-data/organisations.csv",
+    "/api/v1/open-books/",
+    "/api/v1/campaigns/fund/progress/",
     "/api/schema/",
     "/api/docs/",
     "/oembed?url=http://testserver/c/refuse/",
@@ -40,6 +52,41 @@ def world(campaign, comms, moderator, finance, outsider):
     partner = Partner.objects.create(name="Allies", organisation="Allied", ref="allies")
     partner.campaigns.add(campaign)
     services.issue_token(partner, name="x", scopes=[PartnerToken.Scope.STATS_READ])
+    # Signers listed and unlisted, confirmed and pending; organisations with private contacts.
+    signed_and_confirmed(campaign, name="Listed", email="listed@example.org", affiliation="Uni")
+    signed_and_confirmed(
+        campaign, name="Unlisted", email="unlisted@example.org", show_publicly=False
+    )
+    sign(campaign, name="Pending", email="pending@example.org")
+    approved_org(campaign, moderator=moderator)
+    approved_org(
+        campaign,
+        name="Kenya NGO",
+        kind="ngo",
+        country="KE",
+        website="https://ngo.example/",
+        contact_email="contact@ngo.example",
+    )
+    # Gifts with donor emails, one listed by name; a signer who shared details with a partner.
+    fund = create_campaign("fund", kind="fundraiser", fundraising_currency="EUR")
+    for listed in (True, False):
+        donation_services.record_offline_gift(
+            method="cash",
+            amount_minor=2500,
+            currency="EUR",
+            received_on=datetime.date(2026, 10, 1),
+            campaign=fund,
+            donor_name="Donor",
+            email=f"donor{listed}@example.net",
+            public_listing=listed,
+            by=None,
+        )
+    result = pledge_services.sign(
+        campaign,
+        signature_data(email="shared@example.org", shared_with_partner=True),
+        partner=partner,
+    )
+    pledge_services.confirm_signature(result.signature.pk)
     return campaign
 
 

@@ -1,6 +1,12 @@
-import pytest
+from decimal import Decimal
 
+import pytest
+from django.utils import timezone
+
+from api.representation import format_minor
 from campaigns import progress as campaign_progress_module
+from donations import services as donation_services
+from donations.models import ExchangeRate
 from tests.conftest import create_campaign
 
 pytestmark = pytest.mark.django_db
@@ -27,25 +33,56 @@ def test_progress_labels_follow_lang(client, campaign):
     assert body["browser_url"] == "http://testserver/es/c/refuse/"
 
 
-def test_progress_shows_fundraising_in_goal_currency(client, db, monkeypatch):
-    create_campaign(
+def test_progress_shows_fundraising_from_the_donations_ledger(client, db, settings):
+    settings.DONATION_CURRENCIES = ["JPY"]
+    fund = create_campaign(
         "fund", kind="fundraiser", fundraising_goal_minor=100000, fundraising_currency="EUR"
     )
-    # The donations app is not on this branch yet: feed its figure through its module.
-    monkeypatch.setattr(
-        "donations.progress.raised_for_campaign", lambda c: {"EUR": 25050, "JPY": 1000}
-    )
+    today = timezone.localdate()
+    ExchangeRate.objects.create(base="USD", quote="EUR", rate=Decimal("0.5"), valid_from=today)
+    for amount, currency in ((25050, "EUR"), (1000, "USD"), (1000, "JPY")):
+        donation_services.record_offline_gift(
+            method="cash",
+            amount_minor=amount,
+            currency=currency,
+            received_on=today,
+            campaign=fund,
+            by=None,
+        )
     body = client.get("/api/v1/campaigns/fund/progress/").json()
     assert body["fundraising"] == {
         "currency": "EUR",
-        "total_amount": "250.50",
+        "total_amount": "255.50",
         "goal_amount": "1000.00",
         "percent": 25,
+        "gifts": 3,
+        "unconverted": ["JPY"],
         "by_currency": [
             {"currency": "EUR", "total_amount": "250.50"},
             {"currency": "JPY", "total_amount": "1000"},
+            {"currency": "USD", "total_amount": "10.00"},
         ],
     }
+
+
+def test_fundraising_without_gifts_or_goal(client, db):
+    create_campaign("fund", kind="fundraiser", fundraising_currency="KWD")
+    body = client.get("/api/v1/campaigns/fund/progress/").json()
+    assert body["fundraising"] == {
+        "currency": "KWD",
+        "total_amount": "0.000",
+        "goal_amount": None,
+        "percent": None,
+        "gifts": 0,
+        "unconverted": [],
+        "by_currency": [],
+    }
+
+
+def test_format_minor_follows_the_donations_money_helper():
+    assert format_minor(1234, "EUR") == "12.34"
+    assert format_minor(1234, "JPY") == "1234"
+    assert format_minor(1234, "KWD") == "1.234"
 
 
 def test_progress_is_served_from_the_cache(client, campaign, django_assert_num_queries):

@@ -26,6 +26,11 @@ def test_schema_is_openapi_3_with_our_paths(client, db):
         "/api/v1/campaigns/",
         "/api/v1/campaigns/{slug}/",
         "/api/v1/campaigns/{slug}/progress/",
+        "/api/v1/campaigns/{slug}/signatories/",
+        "/api/v1/campaigns/{slug}/signatures/",
+        "/api/v1/partners/me/signers/",
+        "/api/v1/open-books/",
+        "/api/v1/open-data/organisations.csv",
         "/api/v1/targets/",
         "/api/v1/partners/me/stats/",
         "/oembed",
@@ -60,9 +65,14 @@ def keep_connection_open():
 
 @pytest.fixture
 def api_schema(db, settings, keep_connection_open):
-    settings.API_THROTTLE_RATES = {"public": "100000/min", "partner": "100000/min"}
-    create_campaign("refuse", signature_goal=100)
+    settings.API_THROTTLE_RATES = {
+        "public": "100000/min",
+        "partner": "100000/min",
+        "partner_sign": "100000/min",
+    }
+    campaign = create_campaign("refuse", signature_goal=100)
     partner = Partner.objects.create(name="Allies", ref="allies")
+    partner.campaigns.add(campaign)
     _, raw = services.issue_token(partner, name="all", scopes=PartnerToken.Scope.values)
     return schemathesis.openapi.from_wsgi("/api/schema/", application), raw
 
