@@ -13,6 +13,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from campaigns.models import Campaign
 from pledges import logos
+from pledges.widgets import PlainSelect
 from pledges.models import (
     AFFILIATION_MAX,
     EMAIL_MAX,
@@ -27,7 +28,10 @@ HONEYPOT = "hp_contact"
 
 def country_field(*, required: bool = True) -> LazyTypedChoiceField:
     return LazyTypedChoiceField(
-        label=_("Country"), choices=[("", "---------"), *countries], required=required
+        label=_("Country"),
+        choices=[("", "---------"), *countries],
+        required=required,
+        widget=PlainSelect,
     )
 
 

@@ -15,6 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from campaigns import progress as campaign_progress
@@ -49,6 +51,12 @@ class InvalidTransition(Exception):
         super().__init__(f"{obj._meta.label} {obj.pk}: cannot go from {obj.status} to {to}")
         self.obj = obj
         self.to = to
+
+
+def same_email(email: str) -> Exact:
+    """`lower(email) = email`, the expression the unique index is on: the lookup by
+    `email=` alone scanned every signature of the campaign (bench/: 40-120 ms a sign)."""
+    return Exact(Lower("email"), email)
 
 
 def invalidate_on_commit(*campaign_ids: int) -> None:
@@ -148,7 +156,7 @@ def sign(
     email = normalise_email(data.email)
     with transaction.atomic():
         over_limit = record_attempt(client, email, now=now)
-        existing = Signature.objects.filter(campaign=campaign, email=email).first()
+        existing = Signature.objects.filter(same_email(email), campaign=campaign).first()
         if existing is None:
             version = record_statement_version(campaign)
             signature = Signature(
@@ -171,7 +179,7 @@ def sign(
                     signature.save()
             except IntegrityError:
                 # The same email won a race with us: answer as a repeat signing.
-                existing = Signature.objects.get(campaign=campaign, email=email)
+                existing = Signature.objects.get(same_email(email), campaign=campaign)
             else:
                 if over_limit:
                     return SignResult(signature, "suspect")
