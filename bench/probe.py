@@ -1,7 +1,7 @@
 """Django-side steps of the harness, run in a subprocess with the bench environment.
 
-    python -m bench.probe confirm <slug>      confirm the newest pending signature (service)
-    python -m bench.probe enqueue-emails <n>  queue n real confirmation emails (service helper)
+`python -m bench.probe confirm <slug>` confirms the newest pending signature (the service);
+`python -m bench.probe enqueue-emails <n>` queues n real confirmation emails.
 """
 
 import json

@@ -50,7 +50,7 @@ def bench_env(**extra: str) -> dict[str, str]:
         DATABASE_URL=f"{PG_SERVER}/{DB_NAME}",
         CACHE_URL=REDIS_URL,
         DEBUG="0",
-        SECRET_KEY="bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH",  # noqa: S105
+        SECRET_KEY="bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH",  # noqa: S106
         ALLOWED_HOSTS=f"{HOST},localhost",
         SITE_URL=f"https://{HOST}:{PORT}",
         # Production sits behind a TLS proxy: wrk sends X-Forwarded-Proto: https.
@@ -220,7 +220,9 @@ def csrf_pairs(count: int) -> str:
 
 def wrk_process(script: str, *, duration: int, connections: int, threads: int, **env: str):
     combined = WORK / f"{script}-{time.monotonic_ns()}.lua"
-    combined.write_text((LUA / "report.lua").read_text() + "\n" + (LUA / f"{script}.lua").read_text())
+    combined.write_text(
+        (LUA / "report.lua").read_text() + "\n" + (LUA / f"{script}.lua").read_text()
+    )
     args = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
         "-s", str(combined), f"http://{HOST}:{env.get('BENCH_PORT', PORT)}",
@@ -310,7 +312,10 @@ def check_signatures(prefix: str, result: dict) -> dict:
         "statuses": statuses,
         "rows_with_email_task": with_task,
         "missing_tasks": rows - with_task,
-        "ok": lost == 0 and rows == distinct and unexplained == 0 and with_task == rows
+        "ok": lost == 0
+        and rows == distinct
+        and unexplained == 0
+        and with_task == rows
         and set(statuses) <= {"pending"},
     }
 
@@ -376,7 +381,7 @@ def scenarios(args) -> dict:
         probe: dict = {}
         if name == "progress_under_load":
             # Freshness under load: confirm one signature halfway through.
-            def measure():
+            def measure(probe=probe):
                 time.sleep(d / 2)
                 probe.update(freshness())
 
@@ -575,7 +580,8 @@ def summarise(results: dict) -> list[dict]:
     if e:
         add("export 1M CSV / psql \\copy (s)", ratio(e["seconds"], e["psql_copy_seconds"]), "<= 3",
             e["seconds"] <= 3 * e["psql_copy_seconds"],
-            f"{e['seconds']:.1f} s vs {e['psql_copy_seconds']:.1f} s, {e['rows']} rows")  # fmt: skip
+            f"{e['seconds']:.1f} s vs {e['psql_copy_seconds']:.1f} s, {e['rows']} rows",
+        )  # fmt: skip
         add("export peak RSS (MB)", round(e["peak_rss_mb"]), "< 300", e["peak_rss_mb"] < 300)
     drain = results.get("drain")
     if drain:
@@ -591,7 +597,10 @@ def summarise(results: dict) -> list[dict]:
 
 
 def scenario_table(s: dict) -> list[str]:
-    lines = ["| scenario | req/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| scenario | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, r in s.items():
         if "rps" not in r:
             continue
@@ -631,7 +640,9 @@ def write_report(results: dict) -> Path:
     ]
     for row in summary:
         met = "yes" if row["met"] else "**NO**"
-        md.append(f"| {row['what']} | {row['measured']} | {row['target']} | {met} | {row['note']} |")
+        md.append(
+            f"| {row['what']} | {row['measured']} | {row['target']} | {met} | {row['note']} |"
+        )
     md += ["", "## Scenarios", "", *scenario_table(results["scenarios"]), ""]
     text = "\n".join(md) + "\n"
     (RESULTS / f"{stamp}.md").write_text(text)
@@ -657,9 +668,13 @@ def main() -> None:
     preflight()
     results: dict = {
         "config": {
-            "workers": args.workers, "gunicorn_threads": args.gunicorn_threads,
-            "connections": args.connections, "wrk_threads": args.threads,
-            "duration": args.duration, "signatures": args.signatures, "run_id": RUN_ID,
+            "workers": args.workers,
+            "gunicorn_threads": args.gunicorn_threads,
+            "connections": args.connections,
+            "wrk_threads": args.threads,
+            "duration": args.duration,
+            "signatures": args.signatures,
+            "run_id": RUN_ID,
             "conn_max_age": bench_env()["CONN_MAX_AGE"],
         }  # fmt: skip
     }

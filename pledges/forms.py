@@ -13,7 +13,6 @@ from django_countries.fields import LazyTypedChoiceField
 
 from campaigns.models import Campaign
 from pledges import logos
-from pledges.widgets import PlainSelect
 from pledges.models import (
     AFFILIATION_MAX,
     EMAIL_MAX,
@@ -22,6 +21,7 @@ from pledges.models import (
     Organisation,
     Signature,
 )
+from pledges.widgets import PlainSelect
 
 HONEYPOT = "hp_contact"
 
