@@ -56,6 +56,14 @@ test-quality: install
 audit: install
 	bash .ci/audit
 
+# The benchmark (bench/, README "Benchmark"): gunicorn, PostgreSQL, Redis and a task worker under
+# wrk load; about 10 minutes. Needs PostgreSQL and Redis running locally; installs wrk when root.
+bench: install
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
+	  else echo "wrk is missing: sudo apt-get install -y wrk"; exit 1; fi; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 

@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "donations",
     "api",
 ]
+# The benchmark's baseline views (bench/, `make bench`): never installed unless asked for.
+BENCH_BASELINE = env_bool("BENCH_BASELINE", False)
+if BENCH_BASELINE:
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -273,6 +277,17 @@ COUNTER_CACHE_SECONDS = env_int("COUNTER_CACHE_SECONDS", 5)
 # and the age at which unconfirmed signatures are purged.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PLEDGE_PURGE_UNCONFIRMED_DAYS = env_int("PLEDGE_PURGE_UNCONFIRMED_DAYS", 30)
+# Sign-form submissions per hour before a signature is held as suspect (pledges/abuse.py).
+PLEDGE_RATE_LIMITS = {
+    "ip": (env_int("PLEDGE_RATE_LIMIT_IP", 60), 3600),
+    "email": (env_int("PLEDGE_RATE_LIMIT_EMAIL", 5), 3600),
+    "domain": (env_int("PLEDGE_RATE_LIMIT_DOMAIN", 300), 3600),
+}
+# Public API and partner throttles ("<n>/min"), per client IP and per partner token.
+API_THROTTLE_RATES = {
+    "public": env_str("API_PUBLIC_RATE", "300/min"),
+    "partner": env_str("API_PARTNER_RATE", "600/min"),
+}
 
 LOGGING = {
     "version": 1,

@@ -36,3 +36,7 @@ if settings.DEBUG:
     urlpatterns += [
         path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
+
+# Baseline views for the benchmark (bench/), only when BENCH_BASELINE=1.
+if settings.BENCH_BASELINE:
+    urlpatterns.insert(0, path("", include("bench.urls")))

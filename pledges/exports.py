@@ -12,14 +12,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
 from campaigns.models import Campaign
 from campaigns.spreadsheets import neutralise
 from donations.money import from_minor
-from pledges.models import Commitment, OrgPledge, Signature
+from pledges.models import Commitment, OrgPledge, Signature, StatementVersion
 
 CHUNK = 2000
 
@@ -60,15 +59,21 @@ def signature_rows(filters: ExportFilters, *, personal: bool) -> tuple[list[str]
         "show_publicly", "updates_consent", "statement_version", "created_at", "confirmed_at",
     ]  # fmt: skip
     fields = [
-        "pk", "campaign__slug", "status", "name", "email", "country", "affiliation", "language",
-        "show_publicly", "updates_consent", "statement_version__number", "created_at",
+        "pk", "campaign_id", "status", "name", "email", "country", "affiliation", "language",
+        "show_publicly", "updates_consent", "statement_version_id", "created_at",
         "confirmed_at",
     ]  # fmt: skip
     queryset = _filtered(Signature.objects.all(), filters, country_field="country")
+    # Slugs and version numbers from two small maps, not a join per row: through a cursor
+    # PostgreSQL joined row by row, and the export took 13 times its own COPY (bench/).
+    slugs = dict(Campaign.objects.values_list("pk", "slug"))
+    numbers = dict(StatementVersion.objects.values_list("pk", "number"))
 
     def rows():
         for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK):
             row = list(row)
+            row[1] = slugs.get(row[1])
+            row[10] = numbers.get(row[10])
             if not personal:
                 row[4] = ""  # email
                 if not row[8]:  # not listed publicly: the name is theirs to keep
@@ -148,13 +153,17 @@ def _chunks(rows: Iterable, size: int) -> Iterator[list]:
 
 
 def csv_stream(columns: list[str], rows: Iterable) -> Iterator[str]:
-    """CSV text, one pandas frame per chunk of rows: memory stays at one chunk."""
+    """CSV text, one piece per chunk of rows: memory stays at one chunk.
+
+    The csv module, not a pandas frame per chunk: for 1,000,000 signatures pandas took
+    13 times as long as PostgreSQL's own COPY (bench/)."""
     header = io.StringIO()
     csv.writer(header).writerow(columns)
     yield header.getvalue()
     for chunk in _chunks(rows, CHUNK):
-        frame = pd.DataFrame(chunk, columns=columns, dtype=object).map(neutralise)
-        yield frame.to_csv(header=False, index=False, lineterminator="\r\n")
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(map(neutralise, row) for row in chunk)
+        yield buffer.getvalue()
 
 
 def xlsx_file(columns: list[str], rows: Iterable):

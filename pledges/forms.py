@@ -32,13 +32,17 @@ from pledges.models import (
     Signature,
 )
 from pledges.tracker import ALL_TARGETS
+from pledges.widgets import PlainSelect
 
 HONEYPOT = "hp_contact"
 
 
 def country_field(*, required: bool = True) -> LazyTypedChoiceField:
     return LazyTypedChoiceField(
-        label=_("Country"), choices=[("", "---------"), *countries], required=required
+        label=_("Country"),
+        choices=[("", "---------"), *countries],
+        required=required,
+        widget=PlainSelect,
     )
 
 

@@ -15,6 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from api import services as api_services
@@ -51,6 +53,12 @@ class InvalidTransition(Exception):
         super().__init__(f"{obj._meta.label} {obj.pk}: cannot go from {obj.status} to {to}")
         self.obj = obj
         self.to = to
+
+
+def same_email(email: str) -> Exact:
+    """`lower(email) = email`, the expression the unique index is on: the lookup by
+    `email=` alone scanned every signature of the campaign (bench/: 40-120 ms a sign)."""
+    return Exact(Lower("email"), email)
 
 
 def invalidate_on_commit(*campaign_ids: int) -> None:
@@ -154,7 +162,7 @@ def sign(
     email = normalise_email(data.email)
     with transaction.atomic():
         over_limit = record_attempt(client, email, now=now)
-        existing = Signature.objects.filter(campaign=campaign, email=email).first()
+        existing = Signature.objects.filter(same_email(email), campaign=campaign).first()
         if existing is None:
             version = record_statement_version(campaign)
             signature = Signature(
@@ -173,13 +181,16 @@ def sign(
                 partner=partner,
                 shared_with_partner=bool(partner and data.shared_with_partner),
             )
-            signature.full_clean(validate_constraints=False)
+            # Both relations were just read: re-checking that they exist cost two queries a sign.
+            signature.full_clean(
+                exclude=["campaign", "statement_version"], validate_constraints=False
+            )
             try:
                 with transaction.atomic():
                     signature.save()
             except IntegrityError:
                 # The same email won a race with us: answer as a repeat signing.
-                existing = Signature.objects.get(campaign=campaign, email=email)
+                existing = Signature.objects.get(same_email(email), campaign=campaign)
             else:
                 if over_limit:
                     return SignResult(signature, "suspect")

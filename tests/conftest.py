@@ -77,6 +77,20 @@ def verified_login(client, user):
     return client
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrated contents (staff groups, content types).
+
+    A plain flush would re-create content types with new ids, which a later test restoring
+    serialized contents then collides with.
+    """
+    for item in items:
+        mark = item.get_closest_marker("django_db")
+        if mark and mark.kwargs.get("transaction") and not mark.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)"
+            )
+
+
 PERSONAS = ["anonymous", "outsider", "comms", "moderator", "finance"]
 
 

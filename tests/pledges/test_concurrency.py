@@ -41,7 +41,7 @@ def run_together(count: int, func) -> list:
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_signatures_with_the_same_email_leave_one_row():
     from pledges import services
 
@@ -55,7 +55,7 @@ def test_simultaneous_signatures_with_the_same_email_leave_one_row():
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_sign_ons_of_one_organisation_leave_one_record():
     from pledges import services
 

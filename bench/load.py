@@ -1,0 +1,180 @@
+"""Load the benchmark's data set fast: campaigns through our services, rows by COPY.
+
+20 live campaigns (made and published by `campaigns.services`, statement versions by
+`pledges.services`), 10,000 organisations with approved sign-ons, and N confirmed
+signatures spread over the campaigns with a long tail (the first campaign is the viral
+one), written with psycopg's `cursor.copy`. Prints a JSON line with the timings.
+
+Run by bench/run.py with the bench environment: `python -m bench.load --signatures 1000000`.
+"""
+
+import argparse
+import json
+import os
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from campaigns import services as campaign_services  # noqa: E402
+from campaigns.models import Campaign, CampaignTranslation  # noqa: E402
+from pledges.services import record_statement_version  # noqa: E402
+
+CAMPAIGNS = 20
+COUNTRIES = ["FR", "DE", "ES", "PT", "BR", "AR", "MX", "US", "GB", "IT", "NL", "BE", "MA", "EG",
+             "PS", "JO", "LB", "TN", "SN", "ZA", "IN", "PH", "ID", "CA", "IE"]  # fmt: skip
+FIRST = ["Ana", "Bilal", "Chloé", "Dario", "Eun", "Fatima", "Gustavo", "Hana", "Iker", "Jana",
+         "Kofi", "Lea", "Malik", "Nour", "Omar"]  # fmt: skip
+LAST = ["Alves", "Benali", "Costa", "Dubois", "Eriksen", "Farah", "García", "Haddad", "Ivanova",
+        "Jansen", "Khalil", "López"]  # fmt: skip
+KINDS = ["ngo", "union", "cooperative", "collective", "community_network", "academic", "media"]
+STATEMENT = (
+    "We, the undersigned, **refuse** to build, sell or maintain technology used for "
+    "surveillance and war.\n\n" + "We ask our employers to publish every contract. " * 12
+)
+
+
+def make_campaigns() -> list[tuple[int, int]]:
+    """(campaign id, statement version id) for each live campaign, made by our services."""
+    made = []
+    for i in range(CAMPAIGNS):
+        campaign = Campaign(
+            slug=f"bench-{i:02d}",
+            kind=Campaign.Kind.STATEMENT,
+            title=f"Benchmark campaign {i:02d}: tech workers refuse",
+            summary="A campaign of the benchmark data set.",
+            statement=STATEMENT,
+            call_to_action="Sign the statement",
+            signature_goal=500_000 if i == 0 else 50_000,
+            organisation_goal=2_000,
+        )
+        campaign.full_clean()
+        campaign.save()
+        CampaignTranslation.objects.create(
+            campaign=campaign, language="es", title=f"Campaña {i:02d}", summary="Resumen"
+        )
+        campaign = campaign_services.publish(campaign, by=None)
+        version = record_statement_version(campaign)
+        made.append((campaign.pk, version.pk))
+    return made
+
+
+def weights(n: int) -> list[float]:
+    raw = [1 / (i + 1) ** 0.8 for i in range(n)]
+    total = sum(raw)
+    return [w / total for w in raw]
+
+
+def copy_signatures(campaigns: list[tuple[int, int]], total: int, rng: random.Random) -> None:
+    columns = (
+        "campaign_id, statement_version_id, status, name, email, country, affiliation, language, "
+        "show_publicly, updates_consent, ip_hash, created_at, confirmed_at, reminders_sent"
+    )
+    start = datetime.now(UTC) - timedelta(days=60)
+    shares = weights(len(campaigns))
+    counts = [int(total * share) for share in shares]
+    counts[0] += total - sum(counts)
+    names = [f"{first} {last}" for first in FIRST for last in LAST]
+    with connection.cursor() as django_cursor:
+        raw = django_cursor.cursor
+        with raw.copy(f"COPY pledges_signature ({columns}) FROM STDIN") as copy:
+            serial = 0
+            for (campaign_id, version_id), count in zip(campaigns, counts, strict=True):
+                for _ in range(count):
+                    serial += 1
+                    signed = start + timedelta(seconds=serial * 5_000_000 // total)
+                    copy.write_row(
+                        (
+                            campaign_id,
+                            version_id,
+                            "confirmed",
+                            names[serial % len(names)],
+                            f"signer{serial}@mail{serial % 5000}.example.org",
+                            COUNTRIES[serial % len(COUNTRIES)],
+                            "",
+                            "en",
+                            serial % 5 < 3,
+                            serial % 2 == 0,
+                            "",
+                            signed,
+                            signed + timedelta(minutes=7),
+                            0,
+                        )
+                    )
+
+
+def copy_organisations(campaigns: list[tuple[int, int]], total: int, rng: random.Random) -> None:
+    now = datetime.now(UTC)
+    with connection.cursor() as django_cursor:
+        raw = django_cursor.cursor
+        with raw.copy(
+            "COPY pledges_organisation (name, name_key, kind, country, website, domain, logo, "
+            "created_at) FROM STDIN"
+        ) as copy:
+            for i in range(total):
+                name = f"Collective {i:05d}"
+                copy.write_row(
+                    (
+                        name,
+                        name.lower(),
+                        KINDS[i % len(KINDS)],
+                        COUNTRIES[i % len(COUNTRIES)],
+                        f"https://org{i}.example.net/",
+                        f"org{i}.example.net",
+                        "",
+                        now,
+                    )
+                )
+        django_cursor.execute("SELECT id FROM pledges_organisation ORDER BY id")
+        org_ids = [row[0] for row in django_cursor.fetchall()]
+        shares = weights(len(campaigns))
+        with raw.copy(
+            "COPY pledges_orgpledge (organisation_id, campaign_id, statement_version_id, status, "
+            "contact_name, contact_email, contact_language, ip_hash, created_at, "
+            "contact_confirmed_at, moderated_at, rejection_reason) FROM STDIN"
+        ) as copy:
+            for org_id in org_ids:
+                # Most sign one campaign, one in five signs a second.
+                picks = {rng.choices(range(len(campaigns)), shares)[0]}
+                if org_id % 5 == 0:
+                    picks.add(rng.randrange(len(campaigns)))
+                for index in picks:
+                    campaign_id, version_id = campaigns[index]
+                    copy.write_row(
+                        (org_id, campaign_id, version_id, "approved", "Contact person",
+                         f"contact@org{org_id}.example.net", "en", "", now, now, now, "")
+                    )  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--signatures", type=int, default=1_000_000)
+    parser.add_argument("--organisations", type=int, default=10_000)
+    args = parser.parse_args()
+    rng = random.Random(7)  # noqa: S311 - data set, not security
+    timings = {}
+    began = time.perf_counter()
+    campaigns = make_campaigns()
+    timings["campaigns_s"] = time.perf_counter() - began
+    began = time.perf_counter()
+    copy_organisations(campaigns, args.organisations, rng)
+    timings["organisations_s"] = time.perf_counter() - began
+    began = time.perf_counter()
+    copy_signatures(campaigns, args.signatures, rng)
+    timings["signatures_copy_s"] = time.perf_counter() - began
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    timings["analyze_s"] = time.perf_counter() - began
+    print(json.dumps({"signatures": args.signatures, "organisations": args.organisations,
+                      "campaigns": len(campaigns), **timings}))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
