@@ -283,6 +283,8 @@ PLEDGE_RATE_LIMITS = {
     "email": (env_int("PLEDGE_RATE_LIMIT_EMAIL", 5), 3600),
     "domain": (env_int("PLEDGE_RATE_LIMIT_DOMAIN", 300), 3600),
 }
+# Mail domains added to the built-in list of shared providers exempt from the domain limit.
+PLEDGE_SHARED_MAIL_DOMAINS = env_list("PLEDGE_SHARED_MAIL_DOMAINS", [])
 # Public API and partner throttles ("<n>/min"), per client IP and per partner token.
 API_THROTTLE_RATES = {
     "public": env_str("API_PUBLIC_RATE", "300/min"),

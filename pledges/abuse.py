@@ -68,13 +68,33 @@ def email_domain(email: str) -> str:
     return email.rpartition("@")[2]
 
 
+# Public mailbox providers that millions share: a viral campaign brings thousands of their
+# users an hour, so the per-domain limit (meant for scripted throwaway domains) skips them.
+SHARED_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+        "yahoo.com", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com",
+        "gmx.de", "gmx.net", "web.de", "mail.ru", "yandex.ru", "qq.com", "163.com",
+        "riseup.net", "posteo.de", "tutanota.com", "disroot.org", "laposte.net", "orange.fr",
+        "free.fr", "uol.com.br", "bol.com.br", "naver.com", "rediffmail.com",
+    }
+)  # fmt: skip
+
+
+def shared_mail_domains() -> frozenset[str]:
+    extra = getattr(settings, "PLEDGE_SHARED_MAIL_DOMAINS", ())
+    return SHARED_MAIL_DOMAINS | {domain.casefold() for domain in extra}
+
+
 def record_attempt(client: Client, email: str, *, now: datetime) -> bool:
     """Log one submission; True when it goes over any limit (it is still logged)."""
     email_hash = keyed_hash(email, purpose="email")
     domain = email_domain(email)
     limits = rate_limits()
     over = False
-    checks = [("email", {"email_hash": email_hash}), ("domain", {"email_domain": domain})]
+    checks = [("email", {"email_hash": email_hash})]
+    if domain not in shared_mail_domains():
+        checks.append(("domain", {"email_domain": domain}))
     if client.ip_hash:
         checks.append(("ip", {"ip_hash": client.ip_hash}))
     for name, lookup in checks:

@@ -240,6 +240,14 @@ def test_rate_limits_per_email_and_per_domain(campaign, rate_limits):
     assert outcomes == ["new"] * 5 + ["suspect"]
 
 
+def test_shared_mail_providers_are_not_held_by_the_domain_limit(campaign, rate_limits, settings):
+    outcomes = [sign(campaign, email=f"u{n}@gmail.com").outcome for n in range(7)]
+    assert outcomes == ["new"] * 7
+    settings.PLEDGE_SHARED_MAIL_DOMAINS = ["Bulk.example"]
+    outcomes = [sign(campaign, email=f"u{n}@bulk.example").outcome for n in range(7)]
+    assert outcomes == ["new"] * 7
+
+
 def test_rate_limit_window_passes(campaign, rate_limits):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
