@@ -33,6 +33,7 @@ from tests.quality.hostile import (
 )
 
 pytestmark = pytest.mark.django_db
+Scope = PartnerToken.Scope
 unique = itertools.count()
 RAW = [b"<script>alert(1)</script>", b"<img src=x onerror=alert(1)>"]
 
@@ -307,7 +308,7 @@ def partner_token(world):
     partner = Partner.objects.create(name="Allies", organisation="Allied Org", ref="allies-1")
     partner.campaigns.add(Campaign.objects.get(slug="refuse"))
     _, raw = api_services.issue_token(
-        partner, name="site", scopes=[PartnerToken.Scope.STATS_READ, PartnerToken.Scope.WEBHOOKS_MANAGE]
+        partner, name="site", scopes=[Scope.STATS_READ, Scope.WEBHOOKS_MANAGE]
     )
     return raw
 
