@@ -18,6 +18,27 @@ from pledges.forms import ExportForm, RejectForm
 from pledges.models import Organisation, OrgPledge, Signature, StatementVersion, UpdateMailing
 
 PERSONAL = "pledges.export_personal_data"
+CONTACT_FIELDS = ("contact_name", "contact_email")
+
+
+class ContactForModeratorsMixin:
+    """A pledge's contact person and email are shown to those who moderate it (or hold the
+    personal-data permission), not to every staff member who may view the queue."""
+
+    moderate_permission = ""
+
+    def shows_contact(self, request) -> bool:
+        user = request.user
+        return user.has_perm(PERSONAL) or user.has_perm(self.moderate_permission)
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if not self.shows_contact(request):
+            fields = [f for f in fields if f not in CONTACT_FIELDS]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
 
 
 @admin.register(StatementVersion)
@@ -222,8 +243,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrgPledge)
-class OrgPledgeAdmin(admin.ModelAdmin):
+class OrgPledgeAdmin(ContactForModeratorsMixin, admin.ModelAdmin):
     """The moderation queue."""
+
+    moderate_permission = "pledges.moderate_orgpledge"
 
     list_display = [
         "organisation", "campaign", "status", "organisation_domain", "duplicate_hints",
