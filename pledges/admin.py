@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import audit
 from campaigns.mail import render_email
 from pledges import exports, services
 from pledges.forms import ExportForm, RejectForm
@@ -163,6 +164,20 @@ class SignatureAdmin(admin.ModelAdmin):
             "commitments": exports.commitment_rows,
         }[data["what"]]
         columns, rows = source(filters, personal=personal)
+        audit.record(
+            "pledges.export",
+            actor=request.user,
+            target=data["campaign"],
+            details={
+                "what": data["what"],
+                "format": data["format"],
+                "personal_data": personal,
+                "status": data["status"],
+                "country": data["country"] or "",
+                "since": data["since"].isoformat() if data["since"] else "",
+                "until": data["until"].isoformat() if data["until"] else "",
+            },
+        )
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         filename = f"{data['what']}-{stamp}.{data['format']}"
         if data["format"] == "csv":
