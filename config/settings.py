@@ -181,6 +181,10 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# Form bodies (files aside) are a few kilobytes; a bigger one is a 400 before any form sees
+# it, so a hostile megabyte is neither parsed nor echoed back. The Stripe webhook's own cap
+# is the same 512 KB; the API caps JSON bodies at 16 KB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 
 # Email: console locally; any anymail provider in production through EMAIL_BACKEND.
 _email_backend = env_str(
@@ -255,7 +259,7 @@ SECURE_CSP = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.HtmlSafeJSONRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,

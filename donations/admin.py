@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import audit
 from campaigns.admin_readonly import ReadOnlyAdmin
 from donations import money, services
 from donations.models import Donation, ExchangeRate, OfflineGift, StripeEvent
@@ -9,8 +11,20 @@ from donations.models import Donation, ExchangeRate, OfflineGift, StripeEvent
 OFFLINE_METHODS = [(v, label) for v, label in Donation.Method.choices if v != Donation.Method.CARD]
 
 
+class AuditedDonorViewMixin:
+    """Opening a gift's page shows a donor's name and email: each view goes in the audit log."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            gift = self.get_object(request, unquote(object_id))
+            if gift is not None:
+                audit.record("donation.view", actor=request.user, target=gift)
+        return response
+
+
 @admin.register(Donation)
-class DonationAdmin(ReadOnlyAdmin):
+class DonationAdmin(AuditedDonorViewMixin, ReadOnlyAdmin):
     list_display = [
         "pk",
         "succeeded_at",
@@ -51,7 +65,9 @@ class OfflineGiftForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = [(c, c) for c in money.supported_currencies()]
-        self.fields["received_on"].required = True
+        # The view-only page of a recorded gift builds this form without the model's fields.
+        if "received_on" in self.fields:
+            self.fields["received_on"].required = True
 
     def clean(self):
         data = super().clean()
@@ -74,7 +90,7 @@ class OfflineGiftForm(forms.ModelForm):
 
 
 @admin.register(OfflineGift)
-class OfflineGiftAdmin(admin.ModelAdmin):
+class OfflineGiftAdmin(AuditedDonorViewMixin, admin.ModelAdmin):
     """Finance records bank transfers, cash and mobile money through `record_offline_gift`."""
 
     form = OfflineGiftForm
@@ -91,6 +107,16 @@ class OfflineGiftAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return super().get_fields(request, obj)
+        # A recorded gift is shown read-only: its amount, not the empty entry field.
+        return ["money", "method", "status", "received_on", "offline_reference", "campaign",
+                "donor_name", "email", "public_listing", "language", "recorded_by"]  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj is not None else []
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_safe
 
+from campaigns import audit
 from campaigns.access import access_campaign
 from campaigns.progress import campaign_progress
 from donations import money, reports, services, stripe_gateway
@@ -132,6 +133,8 @@ def _require_finance(request: HttpRequest) -> HttpResponse | None:
 def finance_reports(request: HttpRequest) -> HttpResponse:
     if (refusal := _require_finance(request)) is not None:
         return refusal
+    # The page lists donors by name and email, like the downloads.
+    audit.record("donations.reports_view", actor=request.user)
     return render(
         request,
         "donations/reports.html",
@@ -147,6 +150,9 @@ def finance_report_file(request: HttpRequest, name: str, fmt: str) -> HttpRespon
     if name not in reports.REPORT_NAMES or fmt not in ("csv", "xlsx"):
         raise Http404("No such report")
     frame = reports.build_reports()[name]
+    audit.record(
+        "donations.report_download", actor=request.user, details={"report": name, "format": fmt}
+    )
     if fmt == "csv":
         body, content_type = reports.to_csv(frame), "text/csv; charset=utf-8"
     else:

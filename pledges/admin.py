@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import audit
 from campaigns.admin_readonly import ReadOnlyAdmin
 from campaigns.mail import render_email
 from pledges import exports, services
@@ -19,6 +20,27 @@ from pledges.forms import ExportForm, RejectForm
 from pledges.models import Organisation, OrgPledge, Signature, StatementVersion, UpdateMailing
 
 PERSONAL = "pledges.export_personal_data"
+CONTACT_FIELDS = ("contact_name", "contact_email")
+
+
+class ContactForModeratorsMixin:
+    """A pledge's contact person and email are shown to those who moderate it (or hold the
+    personal-data permission), not to every staff member who may view the queue."""
+
+    moderate_permission = ""
+
+    def shows_contact(self, request) -> bool:
+        user = request.user
+        return user.has_perm(PERSONAL) or user.has_perm(self.moderate_permission)
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if not self.shows_contact(request):
+            fields = [f for f in fields if f not in CONTACT_FIELDS]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
 
 
 @admin.register(StatementVersion)
@@ -125,6 +147,20 @@ class SignatureAdmin(ReadOnlyAdmin):
             "commitments": exports.commitment_rows,
         }[data["what"]]
         columns, rows = source(filters, personal=personal)
+        audit.record(
+            "pledges.export",
+            actor=request.user,
+            target=data["campaign"],
+            details={
+                "what": data["what"],
+                "format": data["format"],
+                "personal_data": personal,
+                "status": data["status"],
+                "country": data["country"] or "",
+                "since": data["since"].isoformat() if data["since"] else "",
+                "until": data["until"].isoformat() if data["until"] else "",
+            },
+        )
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         filename = f"{data['what']}-{stamp}.{data['format']}"
         if data["format"] == "csv":
@@ -205,8 +241,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrgPledge)
-class OrgPledgeAdmin(ReadOnlyAdmin):
+class OrgPledgeAdmin(ContactForModeratorsMixin, ReadOnlyAdmin):
     """The moderation queue."""
+
+    moderate_permission = "pledges.moderate_orgpledge"
 
     list_display = [
         "organisation", "campaign", "status", "organisation_domain", "duplicate_hints",

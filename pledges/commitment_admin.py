@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.admin_readonly import ReadOnlyAdmin
 from pledges import commitment_services, services
-from pledges.admin import _hints_html, _run
+from pledges.admin import ContactForModeratorsMixin, _hints_html, _run
 from pledges.forms import CommitmentUpdateForm, RejectForm
 from pledges.models import Commitment, CommitmentPledge, CommitmentUpdate
 
@@ -30,8 +30,10 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(CommitmentPledge)
-class CommitmentPledgeAdmin(ReadOnlyAdmin):
+class CommitmentPledgeAdmin(ContactForModeratorsMixin, ReadOnlyAdmin):
     """The moderation queue for commitment pledges: the same decisions as sign-ons."""
+
+    moderate_permission = "pledges.moderate_commitmentpledge"
 
     list_display = ["organisation", "campaign", "status", "commitment_count", "duplicate_hints",
                     "created_at", "contact_confirmed_at"]  # fmt: skip

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns import audit
 from campaigns.models import Campaign, Target
 from donations.money import MoneyError, normalise_currency, to_minor
 from pledges.abuse import Client, normalise_email, record_attempt
@@ -301,6 +302,13 @@ def post_commitment_update(
             _apply(locked, update, now=now)
         update.full_clean()
         update.save()
+        if source == Source.MODERATOR:
+            audit.record(
+                "commitment.update",
+                actor=by,
+                target=locked,
+                details={"update": update.pk, "from": update.from_status, "to": update.status},
+            )
     return update
 
 
@@ -337,6 +345,12 @@ def review_commitment_update(
             locked.review_reason = reason.strip()
         locked.full_clean()
         locked.save()
+        audit.record(
+            f"commitmentupdate.{locked.review}",
+            actor=by,
+            target=locked,
+            details={"commitment": locked.commitment_id, "status": locked.status},
+        )
     return locked
 
 

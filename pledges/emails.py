@@ -121,9 +121,9 @@ def _pledge_template(template: str, pledge: ContactConfirmedPledge) -> str:
 
 def _pledge_context(pledge: ContactConfirmedPledge) -> dict:
     language = pledge.contact_language
-    extra = EXTRA_CONTEXT.get(pledge._meta.label_lower)
+    add_context = EXTRA_CONTEXT.get(pledge._meta.label_lower)
     return {
-        **(extra(pledge) if extra else {}),
+        **(add_context(pledge) if add_context else {}),
         "pledge": pledge,
         "organisation": pledge.organisation,
         "campaign": pledge.campaign,

@@ -20,6 +20,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from api import services as api_services
+from campaigns import audit
 from campaigns import progress as campaign_progress
 from campaigns.models import Campaign, Partner
 from pledges.abuse import Client, normalise_email, record_attempt
@@ -295,6 +296,7 @@ def release_suspect(signature: Signature, *, by: AbstractBaseUser | None) -> Sig
         signature.status = SignatureStatus.PENDING
         signature.last_emailed_at = timezone.now()
         signature.save(update_fields=["status", "last_emailed_at"])
+        audit.record("signature.release", actor=by, target=signature)
         queue_email(signature, "signature-confirm")
         invalidate_on_commit(signature.campaign_id)
     return signature
@@ -307,6 +309,7 @@ def discard_suspect(signature: Signature, *, by: AbstractBaseUser | None) -> Non
         ).delete()
         if not deleted:
             raise InvalidTransition(signature, "discarded")
+        audit.record("signature.discard", actor=by, target=signature)
 
 
 def send_reminders(*, now: datetime | None = None) -> int:
@@ -659,6 +662,7 @@ def approve(
         locked.moderated_by = by
         locked.rejection_reason = ""
         locked.save(update_fields=["status", "moderated_at", "moderated_by", "rejection_reason"])
+        audit.record(f"{locked._meta.model_name}.approve", actor=by, target=locked)
         queue_email(locked, "moderation-approved")
         invalidate_on_commit(*_campaign_ids(locked))
         if isinstance(locked, OrgPledge):
@@ -688,6 +692,7 @@ def reject(
         locked.rejection_reason = reason
         locked.full_clean(validate_constraints=False)
         locked.save(update_fields=["status", "moderated_at", "moderated_by", "rejection_reason"])
+        audit.record(f"{locked._meta.model_name}.reject", actor=by, target=locked)
         queue_email(locked, "moderation-rejected", context={"reason": reason})
         invalidate_on_commit(*_campaign_ids(locked))
     return locked

@@ -1,12 +1,14 @@
 /* Coalition campaigns live counter. Fills <div data-campaign="<slug>"> elements.
  * Optional: data-lang="es", data-ref="<partner code>". No cookies, no tracking,
- * no dependencies. Refreshes every 60 seconds while the page is visible. */
+ * no dependencies. Refreshes every 60 seconds while the page is visible; the script tag's
+ * data-refresh="<seconds>" (1 to 3600) changes that. */
 (function () {
   "use strict";
   var script = document.currentScript;
   if (!script || !window.fetch) return;
   var origin = new URL(script.src, window.location.href).origin;
-  var INTERVAL = 60000;
+  var seconds = parseInt(script.getAttribute("data-refresh") || "", 10);
+  var INTERVAL = seconds >= 1 && seconds <= 3600 ? seconds * 1000 : 60000;
   var SLUG = /^[-a-zA-Z0-9_]{1,80}$/;
   var REF = /^[A-Za-z0-9_-]{1,40}$/;
   var LANG = /^[a-z]{2}$/;

@@ -13,10 +13,14 @@ A feature adds a journey in a few lines:
 Fixtures: `site` (the live server, database restored to its migrated state for every test,
 staff groups included), `page` (fails the test if the page requests anything from another
 origin; extend `allowed_origins` for a cross-origin embed test), `staff_page(user)` (a page
-logged in through the real password + second-factor flow), `screenshot(name)`, `axe_check`.
+logged in through the real password + second-factor flow), `screenshot(name)`, `axe_check`,
+`emailed_link(address, fragment)` (runs the task worker in-process, then returns the link on
+the live server from the last email to `address`: the live server shares this process and its
+committed database, so `mail.outbox` fills here).
 """
 
 import os
+import re
 from pathlib import Path
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls that tests make
@@ -25,6 +29,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.core import mail  # noqa: E402
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -80,6 +85,27 @@ def site(live_server, django_db_serialized_rollback):
     """The live server. A flush between tests would delete the staff groups that a data
     migration creates, so the migrated contents are restored for every test."""
     return live_server
+
+
+@pytest.fixture
+def emailed_link(site, settings):
+    """The link containing `fragment` in the last email to `address`, after running the
+    queued tasks. Emails link to SITE_URL, which is pointed at the live server here."""
+    from tests.conftest import run_tasks
+
+    settings.SITE_URL = site.url
+
+    def find(address: str, fragment: str) -> str:
+        run_tasks()
+        for message in reversed(mail.outbox):
+            if address in message.to:
+                for link in re.findall(r"https?://[^\s<>\"]+", message.body):
+                    if fragment in link:
+                        return link
+                raise AssertionError(f"no {fragment} link in: {message.body}")
+        raise AssertionError(f"no email to {address}")
+
+    return find
 
 
 @pytest.fixture
