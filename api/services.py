@@ -13,7 +13,7 @@ from django.utils import timezone
 from api.models import EventType, ReachedGoal, WebhookDelivery, WebhookSubscription
 from campaigns.models import Campaign, Partner, PartnerToken
 from campaigns.partners import hash_token
-from campaigns.progress import Progress, campaign_progress, compute_progress
+from campaigns.progress import Progress, compute_progress
 
 if TYPE_CHECKING:
     from pledges.models import (
@@ -274,8 +274,8 @@ def commitment_status_changed(
         ),
         campaign=campaign,
     )
-    # Goals depend on the campaign's fields, not on the rows: the cached figures will do.
-    if has_commitment_goals(campaign_progress(campaign)):
+    # Uncached: figures read inside this transaction must not reach the shared cache.
+    if has_commitment_goals(compute_progress(campaign)):
         queue_goal_check(campaign.pk)
     return deliveries
 

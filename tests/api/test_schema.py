@@ -13,6 +13,7 @@ from api import services
 from campaigns.models import Partner, PartnerToken
 from config.wsgi import application
 from tests.conftest import create_campaign
+from tests.pledges.commitment_helpers import approved_pledge, boycott, create_drive, divestment
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,9 @@ def api_schema(db, settings, keep_connection_open):
         "partner_sign": "100000/min",
     }
     campaign = create_campaign("refuse", signature_goal=100)
+    # Tracker data, so that target and commitment answers are checked against the schema.
+    drive = create_drive()
+    approved_pledge(drive, boycott(), divestment(), boycott(target=""))
     partner = Partner.objects.create(name="Allies", ref="allies")
     partner.campaigns.add(campaign)
     _, raw = services.issue_token(partner, name="all", scopes=PartnerToken.Scope.values)

@@ -140,3 +140,17 @@ def test_status_counts_are_zero_for_every_status_without_commitments(client, tar
     body = client.get("/api/v1/targets/google/").json()
     assert body["commitments"] == dict.fromkeys(Commitment.Status.values, 0)
     assert body["commitment_page"] == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_targets_list_costs_one_count_query_per_target(client, drive, django_assert_num_queries):
+    """Each target's counts are tracker.target_status_counts (one aggregate); pages bound it."""
+    from campaigns.models import Campaign
+
+    with django_assert_num_queries(4 + 2):  # count, page, campaigns, translations + 2 targets
+        client.get("/api/v1/targets/")
+    other = create_drive("second")
+    Target.objects.create(name="Amazon", slug="amazon")
+    other.targets.add(Target.objects.get(slug="amazon"))
+    assert Campaign.objects.count() == 2
+    with django_assert_num_queries(4 + 3):
+        assert len(client.get("/api/v1/targets/").json()["results"]) == 3
