@@ -10,9 +10,10 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from api.oembed import PROVIDER_NAME
-from api.representation import organisation_payload, progress_payload
+from api.representation import commitment_payload, organisation_payload, progress_payload
 from campaigns.progress import campaign_progress
 from campaigns.queries import public_campaigns
+from pledges import tracker
 from pledges.queries import approved_organisations
 
 LICENSE = "CC BY 4.0"
@@ -22,6 +23,7 @@ FILES = {
     "json": "campaigns.json",
     "csv": "campaigns.csv",
     "organisations_csv": "organisations.csv",
+    "commitments_csv": "commitments.csv",
 }
 CSV_FIELDS = [
     "slug",
@@ -40,6 +42,29 @@ CSV_FIELDS = [
     "fundraising_goal_minor",
 ]
 ORGANISATION_CSV_FIELDS = ["name", "kind", "country", "website", "campaigns"]
+COMMITMENT_CSV_FIELDS = [
+    "id",
+    "campaign",
+    "organisation_id",
+    "organisation",
+    "organisation_kind",
+    "organisation_country",
+    "organisation_website",
+    "target",
+    "target_name",
+    "type",
+    "other_type",
+    "action",
+    "amount",
+    "currency",
+    "deadline",
+    "status",
+    "pledged_at",
+    "status_changed_at",
+    "fulfilled_at",
+    "history",
+]
+COMMITMENT_BATCH = 500
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -84,6 +109,45 @@ def organisations() -> list[dict]:
     ]
 
 
+def commitments() -> list[dict]:
+    """Public commitments (approved pledges) of public campaigns with their public history,
+    oldest first; histories read in batches."""
+    queryset = (
+        tracker.public_commitments()
+        .filter(pledge__campaign__in=public_campaigns().values("pk"))
+        .order_by("pk")
+    )
+    out: list[dict] = []
+    batch: list = []
+    for commitment in queryset.iterator(chunk_size=COMMITMENT_BATCH):
+        batch.append(commitment)
+        if len(batch) == COMMITMENT_BATCH:
+            out += _with_histories(batch)
+            batch = []
+    return out + _with_histories(batch)
+
+
+def _with_histories(batch: list) -> list[dict]:
+    histories = tracker.histories(batch) if batch else {}
+    return [commitment_payload(c, histories[c.pk]) for c in batch]
+
+
+def commitment_row(commitment: dict) -> dict:
+    """One CSV row: the organisation and target flattened, the history as a JSON list."""
+    organisation = commitment["organisation"]
+    target = commitment["target"] or {"slug": tracker.ALL_TARGETS, "name": ""}
+    return commitment | {
+        "organisation_id": organisation["id"],
+        "organisation": organisation["name"],
+        "organisation_kind": organisation["kind"],
+        "organisation_country": organisation["country"],
+        "organisation_website": organisation["website"],
+        "target": target["slug"],
+        "target_name": target["name"],
+        "history": json.dumps(commitment["history"], ensure_ascii=False),
+    }
+
+
 def _csv(fieldnames: list[str], data: list[dict]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fieldnames, extrasaction="ignore")
@@ -96,6 +160,7 @@ def _csv(fieldnames: list[str], data: list[dict]) -> bytes:
 def build() -> dict[str, bytes]:
     data = rows()
     orgs = organisations()
+    commitment_data = commitments()
     document = {
         "license": LICENSE,
         "license_url": LICENSE_URL,
@@ -104,6 +169,7 @@ def build() -> dict[str, bytes]:
         "generated_at": timezone.now().isoformat(),
         "campaigns": data,
         "organisations": orgs,
+        "commitments": commitment_data,
     }
     return {
         "json": json.dumps(document, ensure_ascii=False, indent=1).encode(),
@@ -111,6 +177,9 @@ def build() -> dict[str, bytes]:
         "organisations_csv": _csv(
             ORGANISATION_CSV_FIELDS,
             [org | {"campaigns": " ".join(org["campaigns"])} for org in orgs],
+        ),
+        "commitments_csv": _csv(
+            COMMITMENT_CSV_FIELDS, [commitment_row(c) for c in commitment_data]
         ),
     }
 

@@ -9,7 +9,14 @@ from rest_framework import serializers
 
 from api.models import EventType
 from campaigns.forms import REF_PATTERN
-from pledges.models import AFFILIATION_MAX, EMAIL_MAX, NAME_MAX, Organisation
+from pledges.models import (
+    AFFILIATION_MAX,
+    EMAIL_MAX,
+    NAME_MAX,
+    Commitment,
+    CommitmentUpdate,
+    Organisation,
+)
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -239,7 +246,105 @@ class OpenBooksSerializer(serializers.Serializer):
     refunds = RefundTotalSerializer(many=True)
 
 
+# BDS tracker -------------------------------------------------------------------------
+
+
+class CommitmentQuerySerializer(serializers.Serializer):
+    """For the schema only: the query is parsed by the HTML tracker's own filter form."""
+
+    target = serializers.CharField(
+        required=False,
+        max_length=80,
+        help_text="A target's slug of this drive, or `all` for commitments naming every target.",
+    )
+    type = serializers.ChoiceField(choices=Commitment.Kind.values, required=False)
+    status = serializers.ChoiceField(choices=Commitment.Status.choices, required=False)
+    country = serializers.RegexField(
+        r"^[A-Z]{2}$", required=False, help_text="The organisation's country (ISO 3166 code)."
+    )
+    q = serializers.CharField(
+        required=False, max_length=100, help_text="Part of the organisation's name or action."
+    )
+
+
+class PagingQuerySerializer(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, required=False)
+    page_size = serializers.IntegerField(min_value=1, max_value=100, required=False)
+
+
+class CommitmentOrganisationSerializer(PublicOrganisationSerializer):
+    id = serializers.IntegerField(help_text="As in /organisations/<id>/.")
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    date = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=Commitment.Status.choices)
+    note = serializers.CharField(allow_blank=True)
+    evidence_url = serializers.URLField(allow_null=True)
+    source = serializers.ChoiceField(
+        choices=["pledge", *CommitmentUpdate.Source.values],
+        help_text="`pledge` for the pledge itself; `system` when the deadline passed.",
+    )
+
+
+class CommitmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    campaign = serializers.CharField()
+    organisation = CommitmentOrganisationSerializer()
+    target = TargetRefSerializer(allow_null=True, help_text="null: every target of the drive.")
+    all_targets = serializers.BooleanField()
+    type = serializers.ChoiceField(choices=Commitment.Kind.values)
+    other_type = serializers.CharField(allow_blank=True, help_text="For type `other`.")
+    action = serializers.CharField()
+    amount = serializers.CharField(
+        allow_null=True, help_text="Divestments: a decimal string in `currency`."
+    )
+    currency = serializers.CharField(allow_null=True)
+    deadline = serializers.DateField(allow_null=True)
+    status = serializers.ChoiceField(choices=Commitment.Status.choices)
+    pledged_at = serializers.DateTimeField()
+    status_changed_at = serializers.DateTimeField()
+    fulfilled_at = serializers.DateTimeField(allow_null=True)
+    history = HistoryEntrySerializer(
+        many=True, help_text="Oldest first: the pledge, then the updates moderators accepted."
+    )
+
+
+class TargetTallySerializer(serializers.Serializer):
+    target = serializers.CharField(allow_null=True, help_text="Slug; null: every target.")
+    name = serializers.CharField(allow_null=True)
+    all_targets = serializers.BooleanField()
+    count = serializers.IntegerField()
+
+
+class CountryTallySerializer(serializers.Serializer):
+    country = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class CommitmentTotalsSerializer(serializers.Serializer):
+    campaign = serializers.CharField()
+    total = serializers.IntegerField(help_text="Public commitments matching the filters.")
+    organisations = serializers.IntegerField(help_text="Organisations behind them.")
+    by_status = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Every status, zeros kept."
+    )
+    by_type = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Every type, zeros kept."
+    )
+    by_target = TargetTallySerializer(many=True, help_text="Largest first.")
+    by_country = CountryTallySerializer(many=True, help_text="Largest first.")
+
+
 # Targets -----------------------------------------------------------------------------
+
+
+def status_counts_field() -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Public commitments naming this target (or every target of a drive that "
+        "lists it), by status.",
+    )
 
 
 class TargetSerializer(serializers.Serializer):
@@ -249,18 +354,27 @@ class TargetSerializer(serializers.Serializer):
     description = serializers.CharField(allow_blank=True)
     products = serializers.ListField(child=serializers.CharField())
     campaigns = serializers.ListField(child=serializers.CharField())
+    commitments = status_counts_field()
 
-    def to_representation(self, target):
-        return super().to_representation(
-            {
-                "slug": target.slug,
-                "name": target.name,
-                "headquarters_country": target.headquarters_country.code or "",
-                "description": target.description,
-                "products": target.product_list(),
-                "campaigns": [c.slug for c in target.public_campaigns],
-            }
-        )
+
+class CommitmentPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = CommitmentSerializer(many=True)
+
+
+class TargetDetailSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    headquarters_country = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True)
+    products = serializers.ListField(child=serializers.CharField())
+    campaigns = serializers.ListField(child=serializers.CharField())
+    commitments = status_counts_field()
+    commitment_page = CommitmentPageSerializer(
+        help_text="Those commitments, newest first; `?page=`, `?page_size=`."
+    )
 
 
 # oEmbed ------------------------------------------------------------------------------

@@ -13,10 +13,16 @@ from django.utils import timezone
 from api.models import EventType, ReachedGoal, WebhookDelivery, WebhookSubscription
 from campaigns.models import Campaign, Partner, PartnerToken
 from campaigns.partners import hash_token
-from campaigns.progress import compute_progress
+from campaigns.progress import Progress, compute_progress
 
 if TYPE_CHECKING:
-    from pledges.models import OrgPledge, Signature
+    from pledges.models import (
+        Commitment,
+        CommitmentUpdate,
+        ContactConfirmedPledge,
+        OrgPledge,
+        Signature,
+    )
 
 TOKEN_PREFIX = "cpt_"  # noqa: S105 - a label that makes leaked tokens recognisable # nosec B105
 
@@ -225,3 +231,72 @@ def organisation_approved(pledge: "OrgPledge") -> list[WebhookDelivery]:
         {"organisation": organisation_payload(pledge.organisation)},
         campaign=pledge.campaign,
     )
+
+
+# Figures counted from commitment statuses: a status change may reach their goals.
+COMMITMENT_FIGURES = ("commitments_fulfilled",)
+
+
+def has_commitment_goals(progress: Progress) -> bool:
+    """Whether the campaign has a goal for a figure counted from commitment statuses."""
+    return any(progress.goals.get(key) for key in COMMITMENT_FIGURES)
+
+
+def _commitment_is_public(commitment: "Commitment") -> bool:
+    from pledges.models import ContactConfirmedPledge
+
+    pledge = commitment.pledge
+    return pledge.status == ContactConfirmedPledge.Status.APPROVED and pledge.campaign.is_public()
+
+
+def commitment_status_changed(
+    commitment: "Commitment", update: "CommitmentUpdate", *, now: datetime
+) -> list[WebhookDelivery]:
+    """`commitment.status_changed` after a public status change (a moderator's update, an
+    accepted contact update, a lapse), and a goal check if commitments count towards one.
+
+    Called by pledges.commitment_services inside its transaction, the row locked and its
+    new status set. Nothing for a commitment the public cannot see.
+    """
+    from api.representation import commitment_event_payload
+
+    if not _commitment_is_public(commitment):
+        return []
+    campaign = commitment.pledge.campaign
+    deliveries = emit_event(
+        EventType.COMMITMENT_STATUS_CHANGED,
+        commitment_event_payload(
+            commitment,
+            from_status=update.from_status or None,
+            changed_at=now,
+            note=update.note,
+            evidence_url=update.evidence_url,
+        ),
+        campaign=campaign,
+    )
+    # Uncached: figures read inside this transaction must not reach the shared cache.
+    if has_commitment_goals(compute_progress(campaign)):
+        queue_goal_check(campaign.pk)
+    return deliveries
+
+
+def commitments_published(pledge: "ContactConfirmedPledge") -> list[WebhookDelivery]:
+    """A commitment pledge was approved: each of its commitments becomes public, with
+    `from_status` null and its current status (normally "pledged")."""
+    from api.representation import commitment_event_payload
+    from pledges.models import CommitmentPledge
+
+    if not isinstance(pledge, CommitmentPledge) or not pledge.campaign.is_public():
+        return []
+    deliveries = []
+    for commitment in pledge.commitments.select_related(
+        "target", "pledge__organisation", "pledge__campaign"
+    ).order_by("pk"):
+        deliveries += emit_event(
+            EventType.COMMITMENT_STATUS_CHANGED,
+            commitment_event_payload(
+                commitment, from_status=None, changed_at=pledge.moderated_at or timezone.now()
+            ),
+            campaign=pledge.campaign,
+        )
+    return deliveries

@@ -32,10 +32,26 @@ v1 = [
         views.PartnerSignatures.as_view(),
         name="campaign-signatures",
     ),
+    path(
+        "campaigns/<slug:slug>/commitments/",
+        views.CampaignCommitments.as_view(),
+        name="campaign-commitments",
+    ),
+    path(
+        "campaigns/<slug:slug>/commitments/totals/",
+        views.CampaignCommitmentTotals.as_view(),
+        name="campaign-commitment-totals",
+    ),
     path("targets/", views.TargetList.as_view(), name="target-list"),
+    path("targets/<slug:slug>/", views.TargetDetail.as_view(), name="target-detail"),
     path("open-books/", views.OpenBooks.as_view(), name="open-books"),
     path("open-data/campaigns.json", views.OpenDataJson.as_view(), name="open-data-json"),
     path("open-data/campaigns.csv", views.OpenDataCsv.as_view(), name="open-data-csv"),
+    path(
+        "open-data/commitments.csv",
+        views.OpenDataCommitmentsCsv.as_view(),
+        name="open-data-commitments-csv",
+    ),
     path(
         "open-data/organisations.csv",
         views.OpenDataOrganisationsCsv.as_view(),

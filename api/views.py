@@ -23,11 +23,14 @@ from api.oembed import oembed_for
 from api.representation import (
     browser_url,
     campaign_payload,
+    commitment_payload,
+    commitment_totals_payload,
     individual_payload,
     open_books_payload,
     organisation_payload,
     progress_payload,
     signer_payload,
+    target_payload,
 )
 from campaigns.access import access_campaign
 from campaigns.models import Campaign, PartnerToken, Target
@@ -36,8 +39,9 @@ from campaigns.queries import public_campaigns
 from donations import queries as donation_queries
 from pledges import queries as pledge_queries
 from pledges import services as pledge_services
+from pledges import tracker
 from pledges.abuse import Client
-from pledges.forms import SignatoryFilterForm, SignForm
+from pledges.forms import SignatoryFilterForm, SignForm, TrackerFilterForm
 from pledges.services import CampaignNotOpen, SignatureData
 
 
@@ -175,7 +179,7 @@ class CampaignSignatories(PublicReadView):
 @extend_schema(
     parameters=[s.TargetQuerySerializer],
     responses={200: s.TargetSerializer(many=True)} | errors(400, 404, 429),
-    summary="Companies targeted by BDS drives",
+    summary="Companies targeted by BDS drives, with their public commitments by status",
 )
 class TargetList(generics.ListAPIView, PublicReadView):
     serializer_class = s.TargetSerializer
@@ -183,13 +187,7 @@ class TargetList(generics.ListAPIView, PublicReadView):
 
     def get_queryset(self):
         query = self.parse_query(s.TargetQuerySerializer)
-        targets = Target.objects.prefetch_related(
-            Prefetch(
-                "campaigns",
-                queryset=public_campaigns().order_by("slug"),
-                to_attr="public_campaigns",
-            )
-        ).order_by("name", "pk")
+        targets = targets_with_public_campaigns().order_by("name", "pk")
         if "campaign" in query:
             targets = targets.filter(
                 campaigns__in=public_campaigns(), campaigns__slug=query["campaign"]
@@ -201,6 +199,126 @@ class TargetList(generics.ListAPIView, PublicReadView):
                 Q(name__icontains=query["q"]) | Q(products__icontains=query["q"])
             )
         return targets.distinct()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(
+            s.TargetSerializer([target_payload(t) for t in page], many=True).data
+        )
+
+
+# BDS tracker -------------------------------------------------------------------------
+
+# API query names → the HTML tracker form's field names.
+COMMITMENT_FILTERS = {"target": "target", "type": "kind", "status": "status", "country": "country"}
+
+
+def bds_campaign(slug: str) -> Campaign:
+    """A public BDS drive; other campaigns take no commitments, so they are a 404 here."""
+    campaign = public_campaign(slug)
+    if not campaign.collects_commitments:
+        raise NotFound("This campaign takes no commitments.")
+    return campaign
+
+
+def commitment_filters(query, campaign: Campaign) -> tracker.CommitmentFilters:
+    """The tracker page's filter form over the API's query: the same rules; 400 if not."""
+    data = {field: query.get(name, "") for name, field in COMMITMENT_FILTERS.items()}
+    data["q"] = query.get("q", "")
+    form = TrackerFilterForm(data, campaign=campaign)
+    if not form.is_valid():
+        api_names = {field: name for name, field in COMMITMENT_FILTERS.items()}
+        raise serializers.ValidationError(
+            {api_names.get(name, name): messages for name, messages in form_errors(form).items()}
+        )
+    cleaned = form.cleaned_data
+    return tracker.CommitmentFilters(
+        target=cleaned["target"] or "",
+        kind=cleaned["kind"] or "",
+        status=cleaned["status"] or "",
+        country=cleaned["country"] or "",
+        q=cleaned["q"].strip(),
+    )
+
+
+def commitment_payloads(commitments) -> list[dict]:
+    """Commitments with their public histories, read in one query."""
+    commitments = list(commitments)
+    histories = tracker.histories(commitments)
+    return [commitment_payload(c, histories[c.pk]) for c in commitments]
+
+
+@extend_schema(
+    parameters=[s.CommitmentQuerySerializer],
+    responses={200: s.CommitmentSerializer(many=True)} | errors(400, 404, 429),
+    summary="Public commitments of a BDS drive, newest first, with their history",
+)
+class CampaignCommitments(generics.ListAPIView, PublicReadView):
+    """The /c/<slug>/tracker/ rows: approved pledges only, with the tracker's filters."""
+
+    serializer_class = s.CommitmentSerializer
+    pagination_class = PageNumberPagination
+
+    def get_queryset(self):
+        campaign = bds_campaign(self.kwargs["slug"])
+        filters = commitment_filters(self.request.query_params, campaign)
+        return tracker.filter_commitments(campaign, filters)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(
+            s.CommitmentSerializer(commitment_payloads(page), many=True).data
+        )
+
+
+@extend_schema(
+    parameters=[s.CommitmentQuerySerializer],
+    responses={200: s.CommitmentTotalsSerializer} | errors(400, 404, 429),
+    summary="Totals of a BDS drive's public commitments by status, type, target and country",
+)
+class CampaignCommitmentTotals(PublicReadView):
+    def get(self, request, slug: str):
+        campaign = bds_campaign(slug)
+        filters = commitment_filters(request.query_params, campaign)
+        totals = tracker.commitment_totals(campaign, filters)
+        return Response(
+            s.CommitmentTotalsSerializer(commitment_totals_payload(campaign, totals)).data
+        )
+
+
+def targets_with_public_campaigns():
+    return Target.objects.prefetch_related(
+        Prefetch(
+            "campaigns",
+            queryset=public_campaigns().order_by("slug"),
+            to_attr="public_campaigns",
+        )
+    )
+
+
+@extend_schema(
+    parameters=[s.PagingQuerySerializer],
+    responses={200: s.TargetDetailSerializer} | errors(400, 404, 429),
+    summary="One BDS target, its commitment counts and its public commitments",
+)
+class TargetDetail(PublicReadView):
+    """The /targets/<slug>/ page's data: 404 unless a public drive lists the target."""
+
+    def get(self, request, slug: str):
+        target = targets_with_public_campaigns().filter(slug=slug).first()
+        if target is None or not target.public_campaigns:
+            raise NotFound("No such target.")
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(tracker.target_commitments(target), request, view=self)
+        payload = target_payload(target) | {
+            "commitment_page": {
+                "count": paginator.page.paginator.count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "results": commitment_payloads(page),
+            }
+        }
+        return Response(s.TargetDetailSerializer(payload).data)
 
 
 @extend_schema(
@@ -272,6 +390,15 @@ class OpenDataCsv(_OpenDataFile):
 )
 class OpenDataOrganisationsCsv(_OpenDataFile):
     fmt = "organisations_csv"
+    content_type = "text/csv; charset=utf-8"
+
+
+@extend_schema(
+    responses={(200, "text/csv"): OpenApiTypes.STR} | errors(429),
+    summary="Open data: public BDS commitments and their history, as CSV (CC BY 4.0)",
+)
+class OpenDataCommitmentsCsv(_OpenDataFile):
+    fmt = "commitments_csv"
     content_type = "text/csv; charset=utf-8"
 
 

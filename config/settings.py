@@ -272,6 +272,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CampaignStatusEnum": ["live", "closed"],
+        "CommitmentStatusEnum": "pledges.models.Commitment.Status",
+    },
 }
 
 # Counters shown to the public are cached this many seconds at most.

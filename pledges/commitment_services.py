@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api import services as api_services
 from campaigns import audit
 from campaigns.models import Campaign, Target
 from donations.money import MoneyError, normalise_currency, to_minor
@@ -257,6 +258,7 @@ def _apply(commitment: Commitment, update: CommitmentUpdate, *, now: datetime) -
         commitment.full_clean(exclude=["pledge", "target"], validate_constraints=False)
         commitment.save(update_fields=["status", "status_changed_at", "fulfilled_at"])
         invalidate_on_commit(commitment.pledge.campaign_id)
+        api_services.commitment_status_changed(commitment, update, now=now)
 
 
 def post_commitment_update(

@@ -667,6 +667,7 @@ def approve(
         invalidate_on_commit(*_campaign_ids(locked))
         if isinstance(locked, OrgPledge):
             api_services.organisation_approved(locked)
+        api_services.commitments_published(locked)
         for campaign_id in _campaign_ids(locked):
             api_services.queue_goal_check(campaign_id)
     return locked

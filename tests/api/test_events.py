@@ -1,19 +1,35 @@
 """Webhook events emitted by the pledges and donations services, and the goal checks."""
 
 import json
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import transaction
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from api import services
-from api.models import WebhookDelivery
+from api.models import WebhookDelivery, WebhookSubscription
 from campaigns.models import Partner
+from campaigns.progress import Progress
+from pledges import commitment_services
 from pledges import services as pledge_services
 from tests.api.test_webhooks import Receiver
 from tests.conftest import create_campaign, run_tasks
 from tests.donations.conftest import pending_donation
 from tests.donations.stripe_events import WEBHOOK_SECRET, post_event, session_completed
+from tests.pledges.commitment_helpers import (
+    approved_commitment,
+    approved_pledge,
+    boycott,
+    contact_update,
+    create_drive,
+    divestment,
+    in_days,
+    moderator_update,
+    pledge,
+)
 from tests.pledges.conftest import approved_org, signature_data, signed_and_confirmed
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +196,172 @@ def test_a_failed_transaction_leaves_no_event_and_no_task(partner, campaign, rec
     assert DBTaskResult.objects.count() == tasks_before
     run_tasks()
     assert receiver.requests == []
+
+
+# commitment.status_changed -------------------------------------------------------------
+
+
+def commitment_events() -> list[dict]:
+    return [
+        d.payload
+        for d in WebhookDelivery.objects.filter(event_type="commitment.status_changed").order_by(
+            "pk"
+        )
+    ]
+
+
+def check_goal_tasks() -> int:
+    return DBTaskResult.objects.filter(task_path="api.tasks.check_goals").count()
+
+
+@pytest.fixture
+def drive_partner(db):
+
+    drive = create_drive()
+    partner = Partner.objects.create(name="Trackers", ref="trackers")
+    services.subscribe_webhook(
+        partner, url="https://hooks.example/t", events=["commitment.status_changed"]
+    )
+    return drive, partner
+
+
+def test_approving_a_commitment_pledge_makes_each_commitment_public(drive_partner, moderator):
+    drive, _ = drive_partner
+    result = approved_pledge(drive, boycott(), divestment(), moderator=moderator)
+    events = commitment_events()
+    assert len(events) == 2
+    first, second = (e["data"] for e in events)
+    assert events[0]["type"] == "commitment.status_changed"
+    assert events[0]["campaign"] == "bds"
+    ids = list(result.commitments.order_by("pk").values_list("pk", flat=True))
+    assert [first["commitment"]["id"], second["commitment"]["id"]] == ids
+    assert first == {
+        "commitment": {
+            "id": ids[0],
+            "campaign": "bds",
+            "target": {"slug": "alphabet", "name": "Alphabet (Google)"},
+            "all_targets": False,
+            "type": "boycott",
+            "action": "Move our staff email from Gmail to our own server",
+        },
+        "organisation": {
+            "id": result.organisation_id,
+            "name": "Red Comunitaria",
+            "kind": "community_network",
+            "country": "MX",
+            "website": "https://www.redcomunitaria.example/",
+            "logo_url": None,
+        },
+        "from_status": None,
+        "status": "pledged",
+        "changed_at": result.moderated_at.isoformat(),
+        "note": "",
+        "evidence_url": None,
+    }
+
+
+def test_status_changes_are_announced_with_public_data_only(drive_partner, moderator):
+    drive, _ = drive_partner
+    commitment = approved_commitment(drive)
+    WebhookDelivery.objects.all().delete()
+
+    moderator_update(commitment, "in_progress", by=moderator, note="Migration started")
+    # A note without a move, and a contact's update waiting for review: no event.
+    moderator_update(commitment, "in_progress", note="Still going")
+    pending = contact_update(commitment, "fulfilled", note="Secret draft from the contact")
+    assert [e["data"]["status"] for e in commitment_events()] == ["in_progress"]
+    # Rejected: still nothing. Accepted: the move is public, and so is the event.
+    rejected = contact_update(commitment, "withdrawn", note="Refused claim")
+    commitment_services.review_commitment_update(rejected, accept=False, by=moderator, reason="x")
+    assert len(commitment_events()) == 1
+    commitment_services.review_commitment_update(pending, accept=True, by=moderator)
+
+    first, second = (e["data"] for e in commitment_events())
+    assert (first["from_status"], first["status"], first["note"]) == (
+        "pledged",
+        "in_progress",
+        "Migration started",
+    )
+    assert (second["from_status"], second["status"]) == ("in_progress", "fulfilled")
+    assert second["note"] == "Secret draft from the contact"  # accepted: now public
+    body = json.dumps(commitment_events())
+    assert "@" not in body and "Luz" not in body and "Refused claim" not in body
+
+
+def test_a_lapse_is_announced(drive_partner, settings):
+    settings.COMMITMENT_LAPSE_GRACE_DAYS = 0
+    drive, _ = drive_partner
+    approved_commitment(drive, boycott(deadline=in_days(1)))
+    with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
+        assert commitment_services.lapse_overdue_commitments() == 1
+    last = commitment_events()[-1]["data"]
+    assert (last["from_status"], last["status"]) == ("pledged", "lapsed")
+
+
+def test_commitments_of_unapproved_pledges_announce_nothing(drive_partner, moderator):
+    drive, _ = drive_partner
+    result = pledge(drive)
+    confirmed, _ = pledge_services.confirm_contact(result.pledge)
+    pledge_services.reject(confirmed, by=moderator, reason="Not an organisation")
+    assert commitment_events() == []
+
+
+def test_subscribers_of_another_campaign_hear_nothing(drive_partner, campaign, moderator):
+    drive, partner = drive_partner
+    WebhookSubscription.objects.all().delete()
+    services.subscribe_webhook(
+        partner,
+        url="https://hooks.example/x",
+        events=["commitment.status_changed"],
+        campaign=campaign,
+    )
+    approved_commitment(drive)
+    assert commitment_events() == []
+
+
+def test_a_failed_status_change_leaves_no_event(drive_partner, moderator):
+    drive, _ = drive_partner
+    commitment = approved_commitment(drive)
+    WebhookDelivery.objects.all().delete()
+    tasks_before = DBTaskResult.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        moderator_update(commitment, "fulfilled", by=moderator)
+        raise RuntimeError
+    assert commitment_events() == []
+    assert DBTaskResult.objects.count() == tasks_before
+
+
+def test_the_event_reaches_the_subscriber_signed(drive_partner, receiver, moderator):
+    drive, partner = drive_partner
+    commitment = approved_commitment(drive)
+    services.subscribe_webhook(partner, url=receiver.url, events=["commitment.status_changed"])
+    commitment_services.fulfil_commitment(
+        commitment, by=moderator, evidence_url="https://redcomunitaria.example/news"
+    )
+    run_tasks()
+    (event,) = received(receiver)
+    assert event["data"]["status"] == "fulfilled"
+    assert event["data"]["evidence_url"] == "https://redcomunitaria.example/news"
+    headers = receiver.requests[0][0]
+    assert headers["X-Coalition-Event"] == "commitment.status_changed"
+    assert headers["X-Coalition-Signature"].startswith("t=")
+
+
+def test_status_changes_check_goals_only_when_commitments_count_towards_one(
+    drive_partner, moderator
+):
+    drive, _ = drive_partner
+    commitment = approved_commitment(drive)
+    before = check_goal_tasks()
+    moderator_update(commitment, "fulfilled", by=moderator)
+    # A drive has no "commitments fulfilled" goal today: nothing to check.
+    assert check_goal_tasks() == before
+    assert not services.has_commitment_goals(
+        Progress(campaign_id=drive.pk, goals={"organisations": 20})
+    )
+    assert services.has_commitment_goals(
+        Progress(campaign_id=drive.pk, goals={"commitments_fulfilled": 10})
+    )
+    assert not services.has_commitment_goals(
+        Progress(campaign_id=drive.pk, goals={"commitments_fulfilled": None})
+    )

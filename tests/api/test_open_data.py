@@ -95,3 +95,73 @@ def test_open_data_lists_approved_organisations_of_public_campaigns(client, camp
     ]
     for text in (str(body), response.content.decode()):
         assert "Secret" not in text and "Waiting" not in text and "Luz" not in text
+
+
+def test_open_data_has_public_commitments_and_their_history(client, db, moderator):
+    import json
+
+    from campaigns.models import Campaign
+    from pledges import commitment_services
+    from tests.pledges.commitment_helpers import (
+        approved_pledge,
+        boycott,
+        contact_update,
+        create_drive,
+        divestment,
+        pledge,
+    )
+
+    drive = create_drive()
+    a = approved_pledge(
+        drive,
+        boycott(action="=cmd|' /C calc'!A0"),
+        divestment(),
+        contact_name="Zebulon Contact",
+        contact_email="zebulon@private.example",
+    )
+    first = a.commitments.order_by("pk").first()
+    commitment_services.fulfil_commitment(
+        first, by=moderator, note="Done", evidence_url="https://redcomunitaria.example/news"
+    )
+    contact_update(a.commitments.order_by("pk").last(), "in_progress", note="Pending secret")
+    pledge(drive, boycott(action="Unconfirmed idea"), website="https://pending.example")
+    hidden = create_drive("hidden-drive")
+    approved_pledge(hidden, boycott(action="Hidden drive action"), website="https://h.example")
+    Campaign.objects.filter(pk=hidden.pk).update(status=Campaign.Status.DRAFT)
+
+    body = client.get("/api/v1/open-data/campaigns.json").json()
+    commitments = body["commitments"]
+    assert [c["id"] for c in commitments] == list(
+        a.commitments.order_by("pk").values_list("pk", flat=True)
+    )
+    assert commitments[0]["status"] == "fulfilled"
+    assert [(h["status"], h["note"]) for h in commitments[0]["history"]] == [
+        ("pledged", ""),
+        ("fulfilled", "Done"),
+    ]
+    assert (commitments[1]["amount"], commitments[1]["currency"]) == ("250000.00", "EUR")
+    assert [h["status"] for h in commitments[1]["history"]] == ["pledged"]
+
+    response = client.get("/api/v1/open-data/commitments.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'rel="license"' in response["Link"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["id"] for r in rows] == [str(c["id"]) for c in commitments]
+    boycott_row, divest_row = rows
+    assert boycott_row["action"] == "'=cmd|' /C calc'!A0"
+    assert boycott_row["organisation"] == "Red Comunitaria"
+    assert boycott_row["organisation_country"] == "MX"
+    assert (boycott_row["target"], boycott_row["target_name"]) == (
+        "alphabet",
+        "Alphabet (Google)",
+    )
+    assert [h["status"] for h in json.loads(boycott_row["history"])] == ["pledged", "fulfilled"]
+    assert (divest_row["amount"], divest_row["currency"], divest_row["deadline"]) == (
+        "250000.00",
+        "EUR",
+        "",
+    )
+    for text in (json.dumps(body), response.content.decode()):
+        for private in ("Zebulon", "zebulon@", "Pending secret", "Unconfirmed", "Hidden drive"):
+            assert private not in text

@@ -8,8 +8,17 @@ import pytest
 from api import services
 from campaigns.models import Partner, PartnerToken, Target
 from donations import services as donation_services
+from pledges import commitment_services
 from pledges import services as pledge_services
 from tests.conftest import create_campaign
+from tests.pledges.commitment_helpers import (
+    approved_pledge,
+    boycott,
+    contact_update,
+    create_drive,
+    divestment,
+    pledge,
+)
 from tests.pledges.conftest import approved_org, sign, signature_data, signed_and_confirmed
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +35,25 @@ PUBLIC_PATHS = [
     "/api/v1/campaigns/refuse/signatories/?type=ngo&country=KE",
     "/api/v1/campaigns/refuse/signatories/?q=a",
     "/api/v1/targets/",
+    "/api/v1/targets/?campaign=bds",
+    "/api/v1/targets/alphabet/",
+    "/api/v1/targets/meta/",
+    "/api/v1/campaigns/bds/",
+    "/api/v1/campaigns/bds/progress/",
+    "/api/v1/campaigns/bds/commitments/",
+    "/api/v1/campaigns/bds/commitments/?status=pledged",
+    "/api/v1/campaigns/bds/commitments/?status=in_progress",
+    "/api/v1/campaigns/bds/commitments/?q=Zebulon",
+    "/api/v1/campaigns/bds/commitments/?target=all&type=boycott",
+    "/api/v1/campaigns/bds/commitments/?country=MX&page_size=1",
+    "/api/v1/campaigns/bds/commitments/totals/",
+    "/api/v1/campaigns/bds/commitments/totals/?country=AR",
+    "/api/v1/campaigns/bds/signatories/",
+    "/api/v1/campaigns/refuse/commitments/",
     "/api/v1/open-data/campaigns.json",
     "/api/v1/open-data/campaigns.csv",
     "/api/v1/open-data/organisations.csv",
+    "/api/v1/open-data/commitments.csv",
     "/api/v1/open-books/",
     "/api/v1/campaigns/fund/progress/",
     "/api/schema/",
@@ -37,6 +62,7 @@ PUBLIC_PATHS = [
     "/embed/refuse/",
     "/embed/refuse/?lang=ar&theme=dark",
     "/embed/refuse/badge.svg",
+    "/embed/bds/",
     "/embed.js",
     "/partners/",
     "/api/v1/nothing",
@@ -87,7 +113,65 @@ def world(campaign, comms, moderator, finance, outsider):
         partner=partner,
     )
     pledge_services.confirm_signature(result.signature.pk)
+    bds_drive(moderator)
     return campaign
+
+
+# Distinctive private strings of the BDS drive: none may leave through a public response.
+PRIVATE_TEXTS = [
+    b"Zebulon",
+    b"Quillfeather",
+    b"Ottoline",
+    b"PENDING-NOTE-7731",
+    b"REJECTED-NOTE-4410",
+    b"UNAPPROVED-ACTION-9902",
+    b"private.example",
+]
+
+
+def bds_drive(moderator):
+    """A drive with public commitments whose contacts, pending and rejected contact updates
+    and unapproved pledges are private."""
+    drive = create_drive()
+    a = approved_pledge(
+        drive,
+        boycott(),
+        divestment(),
+        contact_name="Zebulon Quillfeather",
+        contact_email="zebulon.quillfeather@private.example",
+    )
+    b = approved_pledge(
+        drive,
+        boycott(target="", action="Quit every listed company's cloud"),
+        website="https://sindicato.example",
+        name="Sindicato Digital",
+        country="AR",
+        contact_name="Ottoline Quillfeather",
+        contact_email="ottoline@sindicato.example",
+    )
+    first, last = a.commitments.order_by("pk")
+    commitment_services.post_commitment_update(
+        first,
+        commitment_services.UpdateData(status="in_progress", note="Migration started"),
+        source="moderator",
+        by=moderator,
+    )
+    commitment_services.fulfil_commitment(
+        b.commitments.get(), by=moderator, evidence_url="https://sindicato.example/news"
+    )
+    contact_update(last, "fulfilled", note="PENDING-NOTE-7731 call me on +44 20 7946 0000")
+    rejected = contact_update(first, "withdrawn", note="REJECTED-NOTE-4410")
+    commitment_services.review_commitment_update(
+        rejected, accept=False, by=moderator, reason="Ottoline asked"
+    )
+    pledge(
+        drive,
+        boycott(action="UNAPPROVED-ACTION-9902"),
+        website="https://waiting.example",
+        contact_name="Zebulon Waiting",
+        contact_email="zebulon@private.example",
+    )
+    return drive
 
 
 @pytest.mark.parametrize("path", PUBLIC_PATHS)
@@ -96,3 +180,17 @@ def test_no_email_address_in_public_responses(client, world, path):
     assert response.status_code in (200, 404)
     assert not EMAIL.findall(response.content), EMAIL.findall(response.content)
     assert "Set-Cookie" not in response.headers
+    # No contact person, pending or rejected contact update, or unapproved commitment.
+    for private in PRIVATE_TEXTS:
+        assert private not in response.content, private
+
+
+def test_the_bds_paths_answer(client, world):
+    """The scan above reads real answers, not 404s."""
+    for path in PUBLIC_PATHS:
+        if "bds" in path or "targets" in path or "commitments.csv" in path:
+            assert client.get(path).status_code == 200, path
+    assert client.get("/api/v1/campaigns/refuse/commitments/").status_code == 404
+    body = client.get("/api/v1/campaigns/bds/commitments/").json()
+    assert body["count"] == 3
+    assert any(h["note"] == "Migration started" for c in body["results"] for h in c["history"])
