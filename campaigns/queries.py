@@ -8,10 +8,11 @@ from campaigns.models import Campaign
 Status = Campaign.Status
 
 
-def public_q(now=None) -> Q:
+def public_q(now=None, *, prefix: str = "") -> Q:
+    """Campaigns the public may see; `prefix` reaches them through a relation."""
     now = now or timezone.now()
-    return Q(status__in=[Status.LIVE, Status.CLOSED]) | Q(
-        status=Status.SCHEDULED, launch_at__lte=now
+    return Q(**{f"{prefix}status__in": [Status.LIVE, Status.CLOSED]}) | Q(
+        **{f"{prefix}status": Status.SCHEDULED, f"{prefix}launch_at__lte": now}
     )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from campaigns.models import Campaign, Target
+from campaigns.queries import public_q
 from pledges.models import (
     Commitment,
     CommitmentPledge,
@@ -30,10 +31,10 @@ ALL_TARGETS = "all"  # the filter value for commitments naming every listed targ
 
 
 def public_commitments(campaign: Campaign | None = None) -> QuerySet[Commitment]:
-    """Commitments of approved pledges (of one drive, or all), with what the tables show."""
-    queryset = Commitment.objects.filter(pledge__status=APPROVED).select_related(
-        "pledge__organisation", "pledge__campaign", "target"
-    )
+    """Commitments of approved pledges on public drives (of one drive, or all)."""
+    queryset = Commitment.objects.filter(
+        public_q(prefix="pledge__campaign__"), pledge__status=APPROVED
+    ).select_related("pledge__organisation", "pledge__campaign", "target")
     if campaign is not None:
         queryset = queryset.filter(pledge__campaign=campaign)
     return queryset

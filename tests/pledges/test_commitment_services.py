@@ -159,7 +159,7 @@ def test_commitments_are_public_and_counted_only_once_approved(drive, moderator)
     assert progress.commitments["pledged"] == 2
     assert progress.organisations == 1
     message = mail.outbox[-1]
-    assert "commitments approved" in message.subject
+    assert "compromisos aprobados" in message.subject  # the contact reads Spanish
     assert "/commitments/report/" in message.body
 
 
@@ -307,16 +307,16 @@ def test_reminder_before_the_deadline_then_follow_up_then_lapse(drive, settings)
         assert commitment_services.send_commitment_reminders() == (1, 0)
         assert commitment_services.send_commitment_reminders() == (0, 0)  # twice: same world
         message = last_email_to("luz@redcomunitaria.example")
-        assert "is due on" in message.subject
+        assert "un compromiso vence el" in message.subject
         assert "/commitments/report/" in message.body
     with time_machine.travel(start + timedelta(days=31), tick=False):
         assert commitment_services.send_commitment_reminders() == (0, 1)
         assert commitment_services.lapse_overdue_commitments() == 0  # grace days
-        assert "deadline has passed" in last_email_to("luz@redcomunitaria.example").subject
+        assert "ha pasado la fecha límite" in last_email_to("luz@redcomunitaria.example").subject
     with time_machine.travel(start + timedelta(days=39), tick=False):
         assert commitment_services.lapse_overdue_commitments() == 1
         assert commitment_services.lapse_overdue_commitments() == 0
-        assert "has lapsed" in last_email_to("luz@redcomunitaria.example").subject
+        assert "un compromiso ha vencido" in last_email_to("luz@redcomunitaria.example").subject
     commitment.refresh_from_db()
     assert commitment.status == Status.LAPSED
     history = commitment.updates.get()

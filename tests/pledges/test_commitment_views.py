@@ -88,7 +88,7 @@ def test_pledge_form_end_to_end_through_confirmation_and_moderation(client, driv
     assert (divest.target, divest.amount_minor, divest.currency) == (None, 120050, "EUR")
 
     confirm = link_to(last_email_to("luz@redcomunitaria.example"), "/confirm-contact/")
-    assert "commitments" in client.get(confirm).content.decode()
+    assert "compromisos" in client.get(confirm).content.decode()  # in the contact's Spanish
     client.post(confirm)
     pledge_row.refresh_from_db()
     assert pledge_row.status == CommitmentPledge.Status.AWAITING_MODERATION
@@ -161,7 +161,7 @@ def test_contact_reports_progress_which_waits_for_review(client, drive, moderato
     update = CommitmentUpdate.objects.get()
     assert update.review == CommitmentUpdate.Review.PENDING
     body = client.get(path).content.decode()
-    assert "Waiting for review" in body
+    assert "Esperando revisión" in body
     # Not public until accepted.
     assert "Half of the team moved" not in client.get("/c/bds/tracker/").content.decode()
     commitment_services.review_commitment_update(update, accept=True, by=moderator)

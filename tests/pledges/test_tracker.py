@@ -220,3 +220,18 @@ def test_bds_pages_are_accessible_self_hosted_and_private(client, drive):
         assert page.h1 == 1, url
         assert page.inline_scripts == 0 and page.inline_styles == 0, url
         assert not EMAIL_RE.search(body), url
+
+
+def test_commitments_of_a_drive_returned_to_draft_leave_every_public_list(drive):
+    """A drive taken back to draft takes its commitments off target pages and the API."""
+    from campaigns.models import Campaign
+    from campaigns.services import transition
+    from pledges import tracker
+
+    target = drive.targets.first()
+    assert tracker.public_commitments().exists()
+    Campaign.objects.filter(pk=drive.pk).update(status=Campaign.Status.SCHEDULED)
+    drive.refresh_from_db()
+    transition(drive, Campaign.Status.DRAFT, by=None)
+    assert not tracker.public_commitments().exists()
+    assert not tracker.target_commitments(target).exists()
