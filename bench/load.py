@@ -74,7 +74,8 @@ def weights(n: int) -> list[float]:
 def copy_signatures(campaigns: list[tuple[int, int]], total: int, rng: random.Random) -> None:
     columns = (
         "campaign_id, statement_version_id, status, name, email, country, affiliation, language, "
-        "show_publicly, updates_consent, ip_hash, created_at, confirmed_at, reminders_sent"
+        "show_publicly, updates_consent, ip_hash, created_at, confirmed_at, reminders_sent, "
+        "shared_with_partner"
     )
     start = datetime.now(UTC) - timedelta(days=60)
     shares = weights(len(campaigns))
@@ -105,6 +106,7 @@ def copy_signatures(campaigns: list[tuple[int, int]], total: int, rng: random.Ra
                             signed,
                             signed + timedelta(minutes=7),
                             0,
+                            False,
                         )
                     )
 
