@@ -240,8 +240,59 @@ class OrganisationAdmin(admin.ModelAdmin):
         )
 
 
+class ModerationQueueMixin:
+    """Approve and reject-with-a-reason for any contact-confirmed pledge queue.
+
+    A subclass names `moderate_permission` and its three messages.
+    """
+
+    moderate_permission = ""
+    approved_message = ""
+    rejected_message = ""
+    reject_title = ""
+
+    def has_moderate_permission(self, request) -> bool:
+        return request.user.has_perm(self.moderate_permission)
+
+    @admin.display(description=_("possible duplicates"))
+    def duplicate_hints(self, obj):
+        return _hints_html(obj.organisation)
+
+    @admin.action(description=_("Approve"), permissions=["moderate"])
+    def approve(self, request, queryset):
+        _run(self, request, queryset, services.approve, self.approved_message)
+
+    @admin.action(description=_("Reject with a reason…"), permissions=["moderate"])
+    def reject(self, request, queryset):
+        # An intermediate page: a rejection always carries a reason for the contact.
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            _run(
+                self,
+                request,
+                queryset,
+                services.reject,
+                self.rejected_message,
+                reason=form.cleaned_data["reason"],
+            )
+            return None
+        return render(
+            request,
+            "admin/pledges/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": self.reject_title,
+                "queryset": queryset.select_related("organisation", "campaign"),
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+            status=400 if form.is_bound else 200,
+        )
+
+
 @admin.register(OrgPledge)
-class OrgPledgeAdmin(ContactForModeratorsMixin, ReadOnlyAdmin):
+class OrgPledgeAdmin(ModerationQueueMixin, ContactForModeratorsMixin, ReadOnlyAdmin):
     """The moderation queue."""
 
     moderate_permission = "pledges.moderate_orgpledge"
@@ -260,48 +311,13 @@ class OrgPledgeAdmin(ContactForModeratorsMixin, ReadOnlyAdmin):
     ]  # fmt: skip
     actions = ["approve", "reject"]
 
-    def has_moderate_permission(self, request) -> bool:
-        return request.user.has_perm("pledges.moderate_orgpledge")
+    approved_message = _("%(n)d sign-on(s) approved.")
+    rejected_message = _("%(n)d sign-on(s) rejected.")
+    reject_title = _("Reject sign-ons")
 
     @admin.display(description=_("domain"))
     def organisation_domain(self, obj):
         return obj.organisation.domain
-
-    @admin.display(description=_("possible duplicates"))
-    def duplicate_hints(self, obj):
-        return _hints_html(obj.organisation)
-
-    @admin.action(description=_("Approve"), permissions=["moderate"])
-    def approve(self, request, queryset):
-        _run(self, request, queryset, services.approve, _("%(n)d sign-on(s) approved."))
-
-    @admin.action(description=_("Reject with a reason…"), permissions=["moderate"])
-    def reject(self, request, queryset):
-        # An intermediate page: a rejection always carries a reason for the contact.
-        form = RejectForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            _run(
-                self,
-                request,
-                queryset,
-                services.reject,
-                _("%(n)d sign-on(s) rejected."),
-                reason=form.cleaned_data["reason"],
-            )
-            return None
-        return render(
-            request,
-            "admin/pledges/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reject sign-ons"),
-                "queryset": queryset.select_related("organisation", "campaign"),
-                "form": form,
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-                "opts": self.model._meta,
-            },
-            status=400 if form.is_bound else 200,
-        )
 
 
 @admin.register(UpdateMailing)

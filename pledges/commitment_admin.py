@@ -3,13 +3,14 @@ history and a "post an update" action, and the queue of contact updates to revie
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import Count
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.admin_readonly import ReadOnlyAdmin
-from pledges import commitment_services, services
-from pledges.admin import ContactForModeratorsMixin, _hints_html, _run
-from pledges.forms import CommitmentUpdateForm, RejectForm
+from pledges import commitment_services
+from pledges.admin import ContactForModeratorsMixin, ModerationQueueMixin, _run
+from pledges.forms import CommitmentUpdateForm
 from pledges.models import Commitment, CommitmentPledge, CommitmentUpdate
 
 
@@ -30,7 +31,7 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(CommitmentPledge)
-class CommitmentPledgeAdmin(ContactForModeratorsMixin, ReadOnlyAdmin):
+class CommitmentPledgeAdmin(ModerationQueueMixin, ContactForModeratorsMixin, ReadOnlyAdmin):
     """The moderation queue for commitment pledges: the same decisions as sign-ons."""
 
     moderate_permission = "pledges.moderate_commitmentpledge"
@@ -46,47 +47,17 @@ class CommitmentPledgeAdmin(ContactForModeratorsMixin, ReadOnlyAdmin):
     inlines = [CommitmentInline]
     actions = ["approve", "reject"]
 
-    def has_moderate_permission(self, request) -> bool:
-        return request.user.has_perm("pledges.moderate_commitmentpledge")
+    approved_message = _("%(n)d pledge(s) approved.")
+    rejected_message = _("%(n)d pledge(s) rejected.")
+    reject_title = _("Reject commitment pledges")
 
-    @admin.display(description=_("commitments"))
+    def get_queryset(self, request):
+        # One COUNT per listed row otherwise.
+        return super().get_queryset(request).annotate(n_commitments=Count("commitments"))
+
+    @admin.display(description=_("commitments"), ordering="n_commitments")
     def commitment_count(self, obj):
-        return obj.commitments.count()
-
-    @admin.display(description=_("possible duplicates"))
-    def duplicate_hints(self, obj):
-        return _hints_html(obj.organisation)
-
-    @admin.action(description=_("Approve"), permissions=["moderate"])
-    def approve(self, request, queryset):
-        _run(self, request, queryset, services.approve, _("%(n)d pledge(s) approved."))
-
-    @admin.action(description=_("Reject with a reason…"), permissions=["moderate"])
-    def reject(self, request, queryset):
-        form = RejectForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            _run(
-                self,
-                request,
-                queryset,
-                services.reject,
-                _("%(n)d pledge(s) rejected."),
-                reason=form.cleaned_data["reason"],
-            )
-            return None
-        return render(
-            request,
-            "admin/pledges/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reject commitment pledges"),
-                "queryset": queryset.select_related("organisation", "campaign"),
-                "form": form,
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-                "opts": self.model._meta,
-            },
-            status=400 if form.is_bound else 200,
-        )
+        return obj.n_commitments
 
 
 class CommitmentUpdateInline(admin.TabularInline):
