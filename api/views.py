@@ -231,14 +231,7 @@ def commitment_filters(query, campaign: Campaign) -> tracker.CommitmentFilters:
         raise serializers.ValidationError(
             {api_names.get(name, name): messages for name, messages in form_errors(form).items()}
         )
-    cleaned = form.cleaned_data
-    return tracker.CommitmentFilters(
-        target=cleaned["target"] or "",
-        kind=cleaned["kind"] or "",
-        status=cleaned["status"] or "",
-        country=cleaned["country"] or "",
-        q=cleaned["q"].strip(),
-    )
+    return form.filters()
 
 
 def commitment_payloads(commitments) -> list[dict]:

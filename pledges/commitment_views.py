@@ -204,16 +204,6 @@ def update(request: HttpRequest, token: str) -> HttpResponse:
 # The public tracker ------------------------------------------------------------------------
 
 
-def _filters(data: dict) -> tracker.CommitmentFilters:
-    return tracker.CommitmentFilters(
-        target=data["target"] or "",
-        kind=data["kind"] or "",
-        status=data["status"] or "",
-        country=data["country"] or "",
-        q=data["q"].strip(),
-    )
-
-
 @require_safe
 def tracker_page(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _drive(request, slug)
@@ -227,7 +217,7 @@ def tracker_page(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request, "pledges/tracker/tracker.html", {**context, "invalid": True}, status=400
         )
-    filters = _filters(form.cleaned_data)
+    filters = form.filters()
     paginator = Paginator(tracker.filter_commitments(campaign, filters), TRACKER_PAGE_SIZE)
     page = paginator.get_page(form.cleaned_data["page"] or 1)
     base = {k: v for k, v in request.GET.items() if k in form.fields and k != "page" and v}

@@ -31,7 +31,7 @@ from pledges.models import (
     Organisation,
     Signature,
 )
-from pledges.tracker import ALL_TARGETS
+from pledges.tracker import ALL_TARGETS, CommitmentFilters
 from pledges.widgets import PlainSelect
 
 HONEYPOT = "hp_contact"
@@ -320,6 +320,17 @@ class TrackerFilterForm(forms.Form):
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = target_choices(campaign, blank=_("Any"))
+
+    def filters(self) -> CommitmentFilters:
+        """The valid query as tracker filters (the HTML tracker and the API both use it)."""
+        data = self.cleaned_data
+        return CommitmentFilters(
+            target=data["target"] or "",
+            kind=data["kind"] or "",
+            status=data["status"] or "",
+            country=data["country"] or "",
+            q=data["q"].strip(),
+        )
 
 
 class CommitmentUpdateForm(forms.Form):
