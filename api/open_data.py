@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from api.oembed import PROVIDER_NAME
 from api.representation import commitment_payload, organisation_payload, progress_payload
+from campaigns import spreadsheets
 from campaigns.progress import campaign_progress
 from campaigns.queries import public_campaigns
 from pledges import tracker
@@ -65,13 +66,11 @@ COMMITMENT_CSV_FIELDS = [
     "history",
 ]
 COMMITMENT_BATCH = 500
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value) -> str:
-    """Keep spreadsheets from running a cell as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """One CSV cell as text, kept from running as a spreadsheet formula."""
+    return "" if value is None else spreadsheets.neutralise(str(value))
 
 
 def rows() -> list[dict]:
