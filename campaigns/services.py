@@ -10,6 +10,7 @@ from django.utils import timezone
 from campaigns import audit
 from campaigns.models import Campaign
 from campaigns.tasks import notify_campaign_launched
+from campaigns.transitions import InvalidTransition
 
 Status = Campaign.Status
 
@@ -28,13 +29,6 @@ AUDIT_ACTIONS = {
     Status.SCHEDULED: "campaign.schedule",
     Status.DRAFT: "campaign.return_to_draft",
 }
-
-
-class InvalidTransition(Exception):
-    def __init__(self, campaign: Campaign, to: str):
-        super().__init__(f"{campaign.slug}: cannot go from {campaign.status} to {to}")
-        self.campaign = campaign
-        self.to = to
 
 
 def transition(

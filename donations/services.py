@@ -18,6 +18,7 @@ from django.utils import timezone
 from api import services as api_services
 from campaigns.models import Campaign, Partner
 from campaigns.progress import invalidate
+from campaigns.transitions import InvalidTransition
 from donations import money, stripe_gateway
 from donations.models import Donation, StripeEvent
 from donations.tasks import cancel_stripe_subscription, send_donation_receipt
@@ -37,13 +38,6 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 CANCEL_SALT = "donations.cancel-monthly"
-
-
-class InvalidTransition(Exception):
-    def __init__(self, donation: Donation, to: str):
-        super().__init__(f"donation {donation.pk}: cannot go from {donation.status} to {to}")
-        self.donation = donation
-        self.to = to
 
 
 class UnknownDonation(Exception):

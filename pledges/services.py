@@ -23,6 +23,7 @@ from api import services as api_services
 from campaigns import audit
 from campaigns import progress as campaign_progress
 from campaigns.models import Campaign, Partner
+from campaigns.transitions import InvalidTransition
 from pledges.abuse import Client, normalise_email, record_attempt
 from pledges.models import (
     CommitmentPledge,
@@ -47,13 +48,6 @@ DEFAULT_PURGE_DAYS = 30
 
 class CampaignNotOpen(Exception):
     """The campaign does not take signatures or sign-ons now."""
-
-
-class InvalidTransition(Exception):
-    def __init__(self, obj, to: str):
-        super().__init__(f"{obj._meta.label} {obj.pk}: cannot go from {obj.status} to {to}")
-        self.obj = obj
-        self.to = to
 
 
 def same_email(email: str) -> Exact:
