@@ -4,8 +4,7 @@ from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
-from campaigns.models import PartnerToken
-from campaigns.partners import hash_token
+from partners.models import PartnerToken, hash_token
 
 
 class PartnerTokenAuthentication(authentication.BaseAuthentication):

@@ -10,12 +10,14 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from api.oembed import PROVIDER_NAME
-from api.representation import commitment_payload, organisation_payload, progress_payload
-from campaigns import spreadsheets
+from api.representation import progress_payload
 from campaigns.progress import campaign_progress
 from campaigns.queries import public_campaigns
-from pledges import tracker
+from commitments import tracker
+from commitments.representation import commitment_payload
+from lib import spreadsheets
 from pledges.queries import approved_organisations
+from pledges.representation import organisation_payload
 
 LICENSE = "CC BY 4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"

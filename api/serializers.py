@@ -7,16 +7,10 @@ fields give the OpenAPI schema its shape.
 from django.conf import settings
 from rest_framework import serializers
 
-from api.models import EventType
 from campaigns.forms import REF_PATTERN
-from pledges.models import (
-    AFFILIATION_MAX,
-    EMAIL_MAX,
-    NAME_MAX,
-    Commitment,
-    CommitmentUpdate,
-    Organisation,
-)
+from commitments.models import Commitment, CommitmentUpdate
+from partners.models import EventType
+from pledges.models import AFFILIATION_MAX, EMAIL_MAX, NAME_MAX, Organisation
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 

@@ -13,35 +13,28 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from api import open_data, services
+from api import open_data
 from api import serializers as s
 from api.authentication import PartnerRateThrottle, PartnerSignRateThrottle, token_scope
 from api.errors import error_response
 from api.http import PageNumberPagination, PartnerView, PublicReadView, counter_max_age
-from api.models import WebhookSubscription
 from api.oembed import oembed_for
-from api.representation import (
-    browser_url,
-    campaign_payload,
-    commitment_payload,
-    commitment_totals_payload,
-    individual_payload,
-    open_books_payload,
-    organisation_payload,
-    progress_payload,
-    signer_payload,
-    target_payload,
-)
+from api.representation import browser_url, campaign_payload, open_books_payload, progress_payload
 from campaigns.access import access_campaign
-from campaigns.models import Campaign, PartnerToken, Target
+from campaigns.models import Campaign, Target
 from campaigns.progress import campaign_progress
 from campaigns.queries import public_campaigns
+from commitments import tracker
+from commitments.forms import TrackerFilterForm
+from commitments.representation import commitment_payload, commitment_totals_payload, target_payload
 from donations import queries as donation_queries
+from partners import services
+from partners.models import PartnerToken, WebhookSubscription
 from pledges import queries as pledge_queries
 from pledges import services as pledge_services
-from pledges import tracker
 from pledges.abuse import Client
-from pledges.forms import SignatoryFilterForm, SignForm, TrackerFilterForm
+from pledges.forms import SignatoryFilterForm, SignForm
+from pledges.representation import individual_payload, organisation_payload, signer_payload
 from pledges.services import CampaignNotOpen, SignatureData
 
 

@@ -21,9 +21,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
 from django.db import connection  # noqa: E402
+from psycopg import sql  # noqa: E402
 
 from campaigns import services as campaign_services  # noqa: E402
 from campaigns.models import Campaign, CampaignTranslation  # noqa: E402
+from pledges.models import Organisation, OrgPledge, Signature  # noqa: E402
 from pledges.services import record_statement_version  # noqa: E402
 
 CAMPAIGNS = 20
@@ -38,6 +40,27 @@ STATEMENT = (
     "We, the undersigned, **refuse** to build, sell or maintain technology used for "
     "surveillance and war.\n\n" + "We ask our employers to publish every contract. " * 12
 )
+
+
+# The fields each COPY writes, in the order of the rows written below.
+SIGNATURE_FIELDS = ["campaign", "statement_version", "status", "name", "email", "country",
+                    "affiliation", "language", "show_publicly", "updates_consent", "ip_hash",
+                    "created_at", "confirmed_at", "reminders_sent",
+                    "shared_with_partner"]  # fmt: skip
+ORGANISATION_FIELDS = ["name", "name_key", "kind", "country", "website", "domain", "logo",
+                       "created_at"]  # fmt: skip
+ORG_PLEDGE_FIELDS = ["organisation", "campaign", "statement_version", "status", "contact_name",
+                     "contact_email", "contact_language", "ip_hash", "created_at",
+                     "contact_confirmed_at", "moderated_at", "rejection_reason"]  # fmt: skip
+
+
+def copy_into(model, fields: list[str]) -> sql.Composed:
+    """`COPY <table> (<columns>) FROM STDIN` for these fields, named from the model's _meta."""
+    columns = [model._meta.get_field(name).column for name in fields]
+    return sql.SQL("COPY {table} ({columns}) FROM STDIN").format(
+        table=sql.Identifier(model._meta.db_table),
+        columns=sql.SQL(", ").join(sql.Identifier(column) for column in columns),
+    )
 
 
 def make_campaigns() -> list[tuple[int, int]]:
@@ -72,11 +95,6 @@ def weights(n: int) -> list[float]:
 
 
 def copy_signatures(campaigns: list[tuple[int, int]], total: int, rng: random.Random) -> None:
-    columns = (
-        "campaign_id, statement_version_id, status, name, email, country, affiliation, language, "
-        "show_publicly, updates_consent, ip_hash, created_at, confirmed_at, reminders_sent, "
-        "shared_with_partner"
-    )
     start = datetime.now(UTC) - timedelta(days=60)
     shares = weights(len(campaigns))
     counts = [int(total * share) for share in shares]
@@ -84,7 +102,7 @@ def copy_signatures(campaigns: list[tuple[int, int]], total: int, rng: random.Ra
     names = [f"{first} {last}" for first in FIRST for last in LAST]
     with connection.cursor() as django_cursor:
         raw = django_cursor.cursor
-        with raw.copy(f"COPY pledges_signature ({columns}) FROM STDIN") as copy:
+        with raw.copy(copy_into(Signature, SIGNATURE_FIELDS)) as copy:
             serial = 0
             for (campaign_id, version_id), count in zip(campaigns, counts, strict=True):
                 for _ in range(count):
@@ -115,10 +133,7 @@ def copy_organisations(campaigns: list[tuple[int, int]], total: int, rng: random
     now = datetime.now(UTC)
     with connection.cursor() as django_cursor:
         raw = django_cursor.cursor
-        with raw.copy(
-            "COPY pledges_organisation (name, name_key, kind, country, website, domain, logo, "
-            "created_at) FROM STDIN"
-        ) as copy:
+        with raw.copy(copy_into(Organisation, ORGANISATION_FIELDS)) as copy:
             for i in range(total):
                 name = f"Collective {i:05d}"
                 copy.write_row(
@@ -133,14 +148,9 @@ def copy_organisations(campaigns: list[tuple[int, int]], total: int, rng: random
                         now,
                     )
                 )
-        django_cursor.execute("SELECT id FROM pledges_organisation ORDER BY id")
-        org_ids = [row[0] for row in django_cursor.fetchall()]
+        org_ids = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
         shares = weights(len(campaigns))
-        with raw.copy(
-            "COPY pledges_orgpledge (organisation_id, campaign_id, statement_version_id, status, "
-            "contact_name, contact_email, contact_language, ip_hash, created_at, "
-            "contact_confirmed_at, moderated_at, rejection_reason) FROM STDIN"
-        ) as copy:
+        with raw.copy(copy_into(OrgPledge, ORG_PLEDGE_FIELDS)) as copy:
             for org_id in org_ids:
                 # Most sign one campaign, one in five signs a second.
                 picks = {rng.choices(range(len(campaigns)), shares)[0]}

@@ -3,8 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import services
-from campaigns.admin_readonly import ReadOnlyAdmin
-from campaigns.models import AuditEvent, Campaign, CampaignTranslation, Target
+from campaigns.models import Campaign, CampaignTranslation, Target
 
 
 class CampaignTranslationInline(admin.StackedInline):
@@ -83,18 +82,3 @@ class CampaignAdmin(admin.ModelAdmin):
             record_statement_edit(obj)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    """Read-only for superusers, invisible to everyone else; nobody adds, edits or deletes."""
-
-    list_display = ["created_at", "actor_username", "action", "object_type", "object_id"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["actor_username", "action", "object_id"]
-    date_hierarchy = "created_at"
-    actions = None
-
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser

@@ -1,7 +1,9 @@
 """Progress figures for every page, the API and the embeds: one aggregate per figure.
 
-Figures are derived from the rows and cached for COUNTER_CACHE_SECONDS at most;
-writers call `invalidate(campaign_id)` in `transaction.on_commit`.
+Figures are derived from the rows by the providers registered in `campaigns.figures` and
+cached for COUNTER_CACHE_SECONDS at most. Writers call `moved(campaign_id, *keys)` inside their
+transaction: it marks the cached figures stale once the transaction commits and tells the
+listeners (goal announcements) which figures moved. It only marks; nothing is counted there.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -9,9 +11,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import figures as registry
 from campaigns.models import Campaign
 
 
@@ -74,9 +78,6 @@ def _cache_key(campaign_id: int) -> str:
 
 
 def compute_progress(campaign: Campaign) -> Progress:
-    from donations.progress import raised_for_campaign
-    from pledges.progress import pledge_counts
-
     goals: dict[str, int | None] = {}
     if campaign.collects_signatures or campaign.signature_goal:
         goals["signatures"] = campaign.signature_goal
@@ -84,13 +85,8 @@ def compute_progress(campaign: Campaign) -> Progress:
         goals["organisations"] = campaign.organisation_goal
     if campaign.collects_commitments:
         goals["commitments_fulfilled"] = None
-    counts = pledge_counts(campaign)
     return Progress(
-        campaign_id=campaign.pk,
-        goals=goals,
-        raised=raised_for_campaign(campaign) if campaign.collects_donations else {},
-        updated_at=timezone.now(),
-        **counts,
+        campaign_id=campaign.pk, goals=goals, updated_at=timezone.now(), **registry.collect(campaign)
     )
 
 
@@ -137,3 +133,16 @@ def _lock_key(campaign_id: int) -> str:
 
 def invalidate(campaign_id: int) -> None:
     cache.set(_stale_key(campaign_id), 1, KEEP_SECONDS)
+
+
+def moved(campaign_id: int | None, *keys: str) -> None:
+    """Figures `keys` of the campaign moved in the current transaction.
+
+    The cached figures are marked stale when the transaction commits (a rolled-back write
+    moves nothing); listeners run now, inside the transaction, so the work they queue commits
+    or vanishes with it.
+    """
+    if not campaign_id:
+        return
+    transaction.on_commit(lambda: invalidate(campaign_id))
+    registry.notify(campaign_id, keys)

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns import audit
 from campaigns.models import Campaign
 from campaigns.tasks import notify_campaign_launched
-from campaigns.transitions import InvalidTransition
+from lib.transitions import InvalidTransition
+from staff import audit
 
 Status = Campaign.Status
 

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from campaigns.mail import send_templated_email
-from campaigns.retry import retry_later
-from campaigns.roles import COMMUNICATIONS
+from lib.mail import send_templated_email
+from lib.retry import retry_later
+from staff.roles import COMMUNICATIONS
 
 logger = logging.getLogger(__name__)
 

@@ -1,20 +1,17 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import connection
-from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import get_language
-from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
-from campaigns import qr
 from campaigns.access import access_campaign
-from campaigns.forms import QrForm
-from campaigns.partners import partner_for_ref
+from campaigns.forms import QrForm, RefForm
 from campaigns.progress import campaign_progress
 from campaigns.queries import open_campaigns
+from lib import qr
 
 
 @require_safe
@@ -41,10 +38,16 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "share_url": url,
             "share_links": share_links(url, content.title),
             "targets": list(campaign.targets.all()),
-            # `?ref=<code>`: the sign, sign-on and donate forms attribute to this partner.
-            "partner": partner_for_ref(request.GET.get("ref")),
+            # `?ref=<code>`: the sign, sign-on and donate forms attribute to this partner
+            # (looked up by the partners template tag; a malformed code is dropped here).
+            "ref": _ref(request),
         },
     )
+
+
+def _ref(request: HttpRequest) -> str:
+    form = RefForm(request.GET)
+    return form.cleaned_data["ref"] if form.is_valid() else ""
 
 
 def share_links(url: str, title: str) -> list[tuple[str, str]]:
@@ -94,15 +97,3 @@ def qr_png(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(png, content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="{slug}-qr.png"'
     return response
-
-
-@require_GET
-@never_cache
-def healthz(request: HttpRequest) -> HttpResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": False}, status=503)
-    return JsonResponse({"status": "ok", "database": True})

@@ -5,14 +5,14 @@ from django.urls import include, path
 from django.views.static import serve
 
 from api import urls as api_urls
-from campaigns.views import healthz
 from donations.webhook import stripe_webhook
+from lib.health import healthz
 
 admin.site.site_header = "Coalition staff"
 admin.site.site_title = "Coalition staff"
 
 # A database outage answers a friendly 503 page; other errors the plain 500 page.
-handler500 = "campaigns.outage.server_error"
+handler500 = "lib.outage.server_error"
 
 # Machine-facing paths have no language prefix.
 urlpatterns = [
@@ -23,11 +23,12 @@ urlpatterns = [
 
 # Pages people read: English unprefixed, other languages under /<lang>/.
 urlpatterns += i18n_patterns(
-    path(f"{settings.ADMIN_PATH}two-factor/", include("campaigns.two_factor")),
+    path(f"{settings.ADMIN_PATH}two-factor/", include("staff.two_factor")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("campaigns.urls")),
     path("", include("donations.urls")),
     path("", include("pledges.urls")),
+    path("", include("commitments.urls")),
     path("", include((api_urls.page_urlpatterns, "partners"))),
     prefix_default_language=False,
 )

@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.utils.translation import gettext_lazy as _
 
-from campaigns import audit
-from campaigns.admin_readonly import ReadOnlyAdmin
 from donations import money, services
 from donations.models import Donation, ExchangeRate, OfflineGift, StripeEvent
+from staff import audit
+from staff.admin_readonly import ReadOnlyAdmin
 
 OFFLINE_METHODS = [(v, label) for v, label in Donation.Method.choices if v != Donation.Method.CARD]
 

@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.forms import PartnerRefMixin
 from donations import money
 from donations.models import Donation
 from donations.services import GiftDetails
+from partners.forms import PartnerRefMixin
 
 CUSTOM = "custom"
 

@@ -99,7 +99,7 @@ class Donation(models.Model):
     subscription_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
     receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     partner = models.ForeignKey(
-        "campaigns.Partner",
+        "partners.Partner",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

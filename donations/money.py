@@ -97,6 +97,11 @@ def from_minor(amount_minor: int, currency: str) -> Decimal:
     return Decimal(amount_minor).scaleb(-places).quantize(Decimal(1).scaleb(-places))
 
 
+def decimal_string(amount_minor: int, currency: str) -> str:
+    """Minor units as a plain decimal string: 1234 EUR → "12.34", 1234 JPY → "1234"."""
+    return str(from_minor(amount_minor, currency))
+
+
 def validate_gift_minor(amount_minor: int, currency: str) -> None:
     """Raise MoneyError unless `amount_minor` is a gift Stripe and Finance will accept."""
     if amount_minor <= 0:

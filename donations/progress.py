@@ -83,3 +83,8 @@ def raised_for_campaign(campaign: Campaign) -> dict:
         "gifts": donors,
         "unconverted": unconverted,
     }
+
+
+def raised_figure(campaign: Campaign) -> dict:
+    """The `raised` figure for `campaigns.figures`."""
+    return {"raised": raised_for_campaign(campaign)}

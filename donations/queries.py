@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Lower, TruncMonth
 
-from campaigns.models import Partner
 from donations.progress import counted
+from partners.models import Partner
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from xml.sax.saxutils import escape  # escapes text for SVG output; nothing is p
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from campaigns.spreadsheets import neutralise
 from donations import money
 from donations.models import Donation
+from lib.spreadsheets import neutralise
 
 REPORT_NAMES = (
     "ledger",

@@ -15,13 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from api import services as api_services
-from campaigns.models import Campaign, Partner
+from campaigns.models import Campaign
 from campaigns.progress import invalidate
-from campaigns.transitions import InvalidTransition
 from donations import money, stripe_gateway
 from donations.models import Donation, StripeEvent
 from donations.tasks import cancel_stripe_subscription, send_donation_receipt
+from lib.transitions import InvalidTransition
+from partners import services as api_services
+from partners.models import Partner
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaigns.mail import send_templated_email
-from campaigns.retry import retry_later
+from lib.mail import send_templated_email
+from lib.retry import retry_later
 
 logger = logging.getLogger(__name__)
 

@@ -10,12 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_safe
 
-from campaigns import audit
 from campaigns.access import access_campaign
 from campaigns.progress import campaign_progress
 from donations import money, reports, services, stripe_gateway
 from donations.forms import CancelMonthlyForm, DonateForm
 from donations.queries import open_books as open_books_query
+from staff import audit
 
 STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 

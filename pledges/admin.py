@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from campaigns import audit
-from campaigns.admin_readonly import ReadOnlyAdmin
-from campaigns.mail import render_email
-from pledges import exports, services
+from lib.mail import render_email
+from pledges import contact, exports, services
 from pledges.forms import ExportForm, RejectForm
 from pledges.models import Organisation, OrgPledge, Signature, StatementVersion, UpdateMailing
+from staff import audit
+from staff.admin_readonly import ReadOnlyAdmin
 
 PERSONAL = "pledges.export_personal_data"
 CONTACT_FIELDS = ("contact_name", "contact_email")
@@ -50,7 +50,7 @@ class StatementVersionAdmin(ReadOnlyAdmin):
     readonly_fields = ["campaign", "number", "text", "created_at"]
 
 
-def _run(modeladmin, request, queryset, service, done_message, **kwargs) -> None:
+def run_action(modeladmin, request, queryset, service, done_message, **kwargs) -> None:
     done = 0
     for obj in queryset:
         try:
@@ -94,11 +94,11 @@ class SignatureAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Release: send the confirmation email"), permissions=["review"])
     def release_suspects(self, request, queryset):
-        _run(self, request, queryset, services.release_suspect, _("%(n)d signature(s) released."))
+        run_action(self, request, queryset, services.release_suspect, _("%(n)d signature(s) released."))
 
     @admin.action(description=_("Discard suspect signatures"), permissions=["review"])
     def discard_suspects(self, request, queryset):
-        _run(self, request, queryset, services.discard_suspect, _("%(n)d signature(s) discarded."))
+        run_action(self, request, queryset, services.discard_suspect, _("%(n)d signature(s) discarded."))
 
     def get_urls(self):
         return [
@@ -141,12 +141,7 @@ class SignatureAdmin(ReadOnlyAdmin):
             until=data["until"],
         )
         personal = request.user.has_perm(PERSONAL)
-        source = {
-            "signatures": exports.signature_rows,
-            "organisations": exports.org_pledge_rows,
-            "commitments": exports.commitment_rows,
-        }[data["what"]]
-        columns, rows = source(filters, personal=personal)
+        columns, rows = exports.source_rows(data["what"])(filters, personal=personal)
         audit.record(
             "pledges.export",
             actor=request.user,
@@ -260,18 +255,18 @@ class ModerationQueueMixin:
 
     @admin.action(description=_("Approve"), permissions=["moderate"])
     def approve(self, request, queryset):
-        _run(self, request, queryset, services.approve, self.approved_message)
+        run_action(self, request, queryset, contact.approve, self.approved_message)
 
     @admin.action(description=_("Reject with a reason…"), permissions=["moderate"])
     def reject(self, request, queryset):
         # An intermediate page: a rejection always carries a reason for the contact.
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            _run(
+            run_action(
                 self,
                 request,
                 queryset,
-                services.reject,
+                contact.reject,
                 self.rejected_message,
                 reason=form.cleaned_data["reason"],
             )
@@ -371,7 +366,4 @@ class UpdateMailingAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send to consenting signers"), permissions=["send"])
     def send(self, request, queryset):
-        _run(self, request, queryset, services.start_mailing, _("%(n)d update(s) being sent."))
-
-
-from pledges import commitment_admin  # noqa: E402, F401 - registers the BDS commitment admins
+        run_action(self, request, queryset, services.start_mailing, _("%(n)d update(s) being sent."))

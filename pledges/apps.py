@@ -4,3 +4,27 @@ from django.apps import AppConfig
 class PledgesConfig(AppConfig):
     name = "pledges"
     verbose_name = "Pledges"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from campaigns import figures
+        from pledges import contact, exports, progress, services
+        from pledges.models import OrgPledge
+
+        figures.register(
+            ("signatures", "pending_signatures"), progress.signature_counts, goals=["signatures"]
+        )
+        figures.register(
+            ("organisations",),
+            progress.organisation_counts,
+            applies=lambda campaign: not campaign.collects_commitments,
+            goals=["organisations"],
+        )
+        exports.register_source("signatures", _("Signatures"), exports.signature_rows)
+        exports.register_source(
+            "organisations", _("Organisational sign-ons"), exports.org_pledge_rows
+        )
+        contact.register_kind(
+            OrgPledge, personal_data_key="org_pledges", on_approved=services.organisation_approved
+        )

@@ -6,7 +6,6 @@ with `@builds("kind")` (for example BDS commitments reusing the contact flow).
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -119,7 +118,7 @@ def _pledge_template(template: str, pledge: ContactConfirmedPledge) -> str:
     return TEMPLATES.get((template, pledge._meta.label_lower), template)
 
 
-def _pledge_context(pledge: ContactConfirmedPledge) -> dict:
+def pledge_context(pledge: ContactConfirmedPledge) -> dict:
     language = pledge.contact_language
     add_context = EXTRA_CONTEXT.get(pledge._meta.label_lower)
     return {
@@ -143,7 +142,7 @@ def contact_confirm_email(email: PledgeEmail, pledge: ContactConfirmedPledge) ->
         to=pledge.contact_email,
         language=pledge.contact_language,
         context={
-            **_pledge_context(pledge),
+            **pledge_context(pledge),
             "confirm_url": absolute_url(
                 "pledges:contact_confirm", language=pledge.contact_language, token=token
             ),
@@ -157,7 +156,7 @@ def contact_already_email(email: PledgeEmail, pledge: ContactConfirmedPledge) ->
         template=_pledge_template("pledge-contact-already", pledge),
         to=email.context.get("to") or pledge.contact_email,
         language=email.context.get("language") or pledge.contact_language,
-        context=_pledge_context(pledge),
+        context=pledge_context(pledge),
     )
 
 
@@ -169,7 +168,7 @@ def approved_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoi
         template=_pledge_template("pledge-approved", pledge),
         to=pledge.contact_email,
         language=pledge.contact_language,
-        context=_pledge_context(pledge),
+        context=pledge_context(pledge),
     )
 
 
@@ -181,64 +180,5 @@ def rejected_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoi
         template=_pledge_template("pledge-rejected", pledge),
         to=pledge.contact_email,
         language=pledge.contact_language,
-        context={**_pledge_context(pledge), "reason": email.context.get("reason", "")},
+        context={**pledge_context(pledge), "reason": email.context.get("reason", "")},
     )
-
-
-# BDS commitments -----------------------------------------------------------------------------
-
-
-def commitment_update_url(pledge: ContactConfirmedPledge) -> str:
-    """The contact's private link to report progress on this pledge's commitments."""
-    return absolute_url(
-        "pledges:commitment_update",
-        language=pledge.contact_language,
-        token=tokens.make_token("commitment-update", pledge.pk),
-    )
-
-
-def _commitment_pledge_context(pledge) -> dict:
-    return {
-        "commitments": list(pledge.commitments.select_related("target").order_by("pk")),
-        "update_url": commitment_update_url(pledge)
-        if pledge.status == ContactConfirmedPledge.Status.APPROVED
-        else "",
-        "tracker_url": absolute_url(
-            "pledges:tracker", language=pledge.contact_language, slug=pledge.campaign.slug
-        ),
-    }
-
-
-COMMITMENT_PLEDGE = "pledges.commitmentpledge"
-EXTRA_CONTEXT[COMMITMENT_PLEDGE] = _commitment_pledge_context
-for _template in ("pledge-contact-confirm", "pledge-approved", "pledge-rejected"):
-    TEMPLATES[(_template, COMMITMENT_PLEDGE)] = _template.replace("pledge-", "commitments-", 1)
-
-
-def _commitment_email(template: str):
-    def builder(email: PledgeEmail, commitment) -> Outgoing | None:
-        pledge = commitment.pledge
-        if not pledge.contact_email:  # erased on request
-            return None
-        from pledges.commitment_services import lapse_grace_days
-
-        lapses_on = None
-        if commitment.deadline:
-            lapses_on = commitment.deadline + timedelta(days=lapse_grace_days() + 1)
-        return Outgoing(
-            template=template,
-            to=pledge.contact_email,
-            language=pledge.contact_language,
-            context={
-                **_pledge_context(pledge),
-                "commitment": commitment,
-                "lapses_on": lapses_on,
-            },
-        )
-
-    return builder
-
-
-builds("commitment-reminder")(_commitment_email("commitment-reminder"))
-builds("commitment-followup")(_commitment_email("commitment-followup"))
-builds("commitment-lapsed")(_commitment_email("commitment-lapsed"))

@@ -8,7 +8,7 @@ are prefixed with a quote.
 import csv
 import io
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,11 +16,26 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 
 from campaigns.models import Campaign
-from campaigns.spreadsheets import neutralise
-from donations.money import from_minor
-from pledges.models import Commitment, OrgPledge, Signature, StatementVersion
+from lib.spreadsheets import neutralise
+from pledges.models import OrgPledge, Signature, StatementVersion
 
 CHUNK = 2000
+
+Rows = Callable[..., tuple[list[str], Iterator]]
+_sources: dict[str, tuple[str, Rows]] = {}
+
+
+def register_source(key: str, label: str, rows: Rows) -> None:
+    """`rows(filters, *, personal)` → (columns, rows) for the staff export page."""
+    _sources[key] = (label, rows)
+
+
+def source_choices() -> list[tuple[str, str]]:
+    return [(key, label) for key, (label, _rows) in _sources.items()]
+
+
+def source_rows(key: str) -> Rows:
+    return _sources[key][1]
 
 
 @dataclass(frozen=True)
@@ -32,7 +47,7 @@ class ExportFilters:
     until: date | None = None
 
 
-def _filtered(
+def filtered(
     queryset: QuerySet,
     filters: ExportFilters,
     *,
@@ -63,7 +78,7 @@ def signature_rows(filters: ExportFilters, *, personal: bool) -> tuple[list[str]
         "show_publicly", "updates_consent", "statement_version_id", "created_at",
         "confirmed_at",
     ]  # fmt: skip
-    queryset = _filtered(Signature.objects.all(), filters, country_field="country")
+    queryset = filtered(Signature.objects.all(), filters, country_field="country")
     # Slugs and version numbers from two small maps, not a join per row: through a cursor
     # PostgreSQL joined row by row, and the export took 13 times its own COPY (bench/).
     slugs = dict(Campaign.objects.values_list("pk", "slug"))
@@ -94,48 +109,13 @@ def org_pledge_rows(filters: ExportFilters, *, personal: bool) -> tuple[list[str
         "organisation__country", "organisation__website", "contact_name", "contact_email",
         "created_at", "contact_confirmed_at", "moderated_at", "rejection_reason",
     ]  # fmt: skip
-    queryset = _filtered(OrgPledge.objects.all(), filters, country_field="organisation__country")
+    queryset = filtered(OrgPledge.objects.all(), filters, country_field="organisation__country")
 
     def rows():
         for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK):
             row = list(row)
             if not personal:
                 row[7] = row[8] = ""
-            yield row
-
-    return columns, rows()
-
-
-def commitment_rows(filters: ExportFilters, *, personal: bool) -> tuple[list[str], Iterator]:
-    """BDS commitments, one row each; `status` filters on the pledge's moderation status."""
-    columns = [
-        "id", "campaign", "pledge_status", "organisation", "organisation_country", "website",
-        "type", "type_other", "target", "action", "amount", "currency", "deadline", "status",
-        "status_changed_at", "fulfilled_at", "contact_name", "contact_email", "created_at",
-    ]  # fmt: skip
-    fields = [
-        "pk", "pledge__campaign__slug", "pledge__status", "pledge__organisation__name",
-        "pledge__organisation__country", "pledge__organisation__website", "kind", "other_kind",
-        "target__slug", "action", "amount_minor", "currency", "deadline", "status",
-        "status_changed_at", "fulfilled_at", "pledge__contact_name", "pledge__contact_email",
-        "created_at",
-    ]  # fmt: skip
-    queryset = _filtered(
-        Commitment.objects.all(),
-        filters,
-        country_field="pledge__organisation__country",
-        campaign_field="pledge__campaign",
-        status_field="pledge__status",
-    )
-
-    def rows():
-        for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK):
-            row = list(row)
-            row[8] = row[8] or "all"  # every listed target
-            if row[10] is not None:  # money as major units, exact, in its currency
-                row[10] = str(from_minor(row[10], row[11]))
-            if not personal:
-                row[16] = row[17] = ""
             yield row
 
     return columns, rows()

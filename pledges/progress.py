@@ -1,14 +1,13 @@
-"""Signature and organisation counts for campaigns.progress: one aggregate per figure."""
+"""Signature and organisation counts for `campaigns.figures`: one aggregate per figure."""
 
 from django.db.models import Count, Q
 
 from campaigns.models import Campaign
-from pledges import tracker
 from pledges.models import ContactConfirmedPledge, OrgPledge, Signature
 
 
-def pledge_counts(campaign: Campaign) -> dict:
-    """Confirmed signatures and approved organisations count; pending ones are reported apart.
+def signature_counts(campaign: Campaign) -> dict:
+    """Confirmed signatures count; pending ones are reported apart.
 
     Every version of the statement counts: a signature is for the campaign.
     """
@@ -16,18 +15,12 @@ def pledge_counts(campaign: Campaign) -> dict:
         confirmed=Count("pk", filter=Q(status=Signature.Status.CONFIRMED)),
         pending=Count("pk", filter=Q(status=Signature.Status.PENDING)),
     )
-    commitments: dict[str, int] = {}
-    if campaign.collects_commitments:
-        # A drive counts organisations with an approved commitment or sign-on, once each.
-        organisations = tracker.committed_organisation_ids(campaign).count()
-        commitments = tracker.status_counts(campaign)
-    else:
-        organisations = OrgPledge.objects.filter(
-            campaign=campaign, status=ContactConfirmedPledge.Status.APPROVED
-        ).count()
-    return {
-        "signatures": signatures["confirmed"],
-        "pending_signatures": signatures["pending"],
-        "organisations": organisations,
-        "commitments": commitments,
-    }
+    return {"signatures": signatures["confirmed"], "pending_signatures": signatures["pending"]}
+
+
+def organisation_counts(campaign: Campaign) -> dict:
+    """Approved sign-ons (BDS drives count organisations in `commitments.progress`)."""
+    approved = OrgPledge.objects.filter(
+        campaign=campaign, status=ContactConfirmedPledge.Status.APPROVED
+    )
+    return {"organisations": approved.count()}

@@ -10,7 +10,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django_countries import countries
 
-from campaigns.models import Campaign, Partner
+from campaigns.models import Campaign
+from partners.models import Partner
 from pledges.models import (
     ContactConfirmedPledge,
     Organisation,

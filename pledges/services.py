@@ -11,32 +11,31 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
-from api import services as api_services
-from campaigns import audit
-from campaigns import progress as campaign_progress
-from campaigns.models import Campaign, Partner
-from campaigns.transitions import InvalidTransition
+from campaigns import progress
+from campaigns.models import Campaign
+from lib.transitions import InvalidTransition
+from partners import events
+from partners.models import EventType, Partner
+from pledges import contact, representation
 from pledges.abuse import Client, normalise_email, record_attempt
 from pledges.models import (
-    CommitmentPledge,
     ContactConfirmedPledge,
     Organisation,
     OrgPledge,
-    PledgeEmail,
     Signature,
     SigningAttempt,
     StatementVersion,
     UpdateDelivery,
     UpdateMailing,
 )
+from pledges.outbox import queue_email
+from staff import audit
 
 SignatureStatus = Signature.Status
 PledgeStatus = ContactConfirmedPledge.Status
@@ -54,27 +53,6 @@ def same_email(email: str) -> Exact:
     """`lower(email) = email`, the expression the unique index is on: the lookup by
     `email=` alone scanned every signature of the campaign (bench/: 40-120 ms a sign)."""
     return Exact(Lower("email"), email)
-
-
-def invalidate_on_commit(*campaign_ids: int) -> None:
-    for campaign_id in set(campaign_ids):
-        transaction.on_commit(
-            lambda campaign_id=campaign_id: campaign_progress.invalidate(campaign_id)
-        )
-
-
-def queue_email(obj: models.Model, kind: str, *, context: dict | None = None) -> PledgeEmail:
-    """Store the email owed and enqueue its task, in the caller's transaction."""
-    from pledges.tasks import send_pledge_email
-
-    email = PledgeEmail.objects.create(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
-        kind=kind,
-        context=context or {},
-    )
-    send_pledge_email.enqueue(email.pk)
-    return email
 
 
 # Statement versions ------------------------------------------------------------------------
@@ -190,7 +168,7 @@ def sign(
                 if over_limit:
                     return SignResult(signature, "suspect")
                 queue_email(signature, "signature-confirm")
-                invalidate_on_commit(campaign.pk)
+                progress.moved(campaign.pk, "pending_signatures")
                 return SignResult(signature, "new")
         return _sign_again(existing, data, over_limit=over_limit, now=now, partner=partner)
 
@@ -224,7 +202,7 @@ def _sign_again(
         signature.reminders_sent = 0
         signature.partner = partner
         signature.shared_with_partner = bool(partner and data.shared_with_partner)
-        invalidate_on_commit(signature.campaign_id)
+        progress.moved(signature.campaign_id, "pending_signatures")
     signature.last_emailed_at = now
     signature.full_clean(validate_constraints=False)
     signature.save()
@@ -250,9 +228,8 @@ def confirm_signature(signature_id: int, *, now: datetime | None = None) -> tupl
         signature.confirmed_at = now
         signature.full_clean(validate_constraints=False)
         signature.save(update_fields=["status", "confirmed_at"])
-        invalidate_on_commit(signature.campaign_id)
-        api_services.signature_confirmed(signature)
-        api_services.queue_goal_check(signature.campaign_id)
+        progress.moved(signature.campaign_id, "signatures", "pending_signatures")
+        _signature_confirmed_event(signature)
     return signature, "confirmed"
 
 
@@ -265,7 +242,7 @@ def withdraw_signature(signature_id: int, *, now: datetime | None = None) -> Sig
             signature.status = SignatureStatus.WITHDRAWN
             signature.withdrawn_at = now
             signature.save(update_fields=["status", "withdrawn_at"])
-            invalidate_on_commit(signature.campaign_id)
+            progress.moved(signature.campaign_id)
     return signature
 
 
@@ -292,7 +269,7 @@ def release_suspect(signature: Signature, *, by: AbstractBaseUser | None) -> Sig
         signature.save(update_fields=["status", "last_emailed_at"])
         audit.record("signature.release", actor=by, target=signature)
         queue_email(signature, "signature-confirm")
-        invalidate_on_commit(signature.campaign_id)
+        progress.moved(signature.campaign_id)
     return signature
 
 
@@ -357,14 +334,18 @@ def purge_unconfirmed(*, days: int | None = None, now: datetime | None = None) -
         )
         campaign_ids |= set(stale_pledges.values_list("campaign_id", flat=True).distinct())
         stale_pledges.delete()
-        stale_commitments = CommitmentPledge.objects.filter(
-            status=PledgeStatus.UNCONFIRMED, created_at__lt=cutoff
-        )
-        campaign_ids |= set(stale_commitments.values_list("campaign_id", flat=True).distinct())
-        stale_commitments.delete()
+        for kind in contact.kinds():
+            if kind.model is OrgPledge:
+                continue
+            stale_pledges = kind.model.objects.filter(
+                status=PledgeStatus.UNCONFIRMED, created_at__lt=cutoff
+            )
+            campaign_ids |= set(stale_pledges.values_list("campaign_id", flat=True).distinct())
+            stale_pledges.delete()
         # Rate limits look back an hour; a day of attempts is plenty.
         SigningAttempt.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
-        invalidate_on_commit(*campaign_ids)
+        for campaign_id in campaign_ids:
+            progress.moved(campaign_id)
     return deleted
 
 
@@ -387,10 +368,13 @@ def request_my_data(
     with transaction.atomic():
         if record_attempt(client or Client(), email, now=now):
             return False
-        subject = (
-            Signature.objects.filter(email=email).first()
-            or OrgPledge.objects.filter(contact_email__iexact=email).first()
-            or CommitmentPledge.objects.filter(contact_email__iexact=email).first()
+        subject = Signature.objects.filter(email=email).first() or next(
+            (
+                pledge
+                for kind in contact.kinds()
+                if (pledge := kind.model.objects.filter(contact_email__iexact=email).first())
+            ),
+            None,
         )
         if subject is None:
             return False
@@ -410,34 +394,31 @@ def erase_personal_data(email: str) -> int:
         campaign_ids = set(signatures.values_list("campaign_id", flat=True))
         _, per_model = signatures.delete()
         erased = per_model.get(Signature._meta.label, 0)
-        pledges = OrgPledge.objects.filter(contact_email__iexact=email)
-        campaign_ids |= set(pledges.values_list("campaign_id", flat=True))
-        erased += pledges.update(contact_name="", contact_email="")
-        erased += CommitmentPledge.objects.filter(contact_email__iexact=email).update(
-            contact_name="", contact_email=""
-        )
-        invalidate_on_commit(*campaign_ids)
+        for kind in contact.kinds():
+            pledges = kind.model.objects.filter(contact_email__iexact=email)
+            campaign_ids |= set(pledges.values_list("campaign_id", flat=True))
+            erased += pledges.update(contact_name="", contact_email="")
+        for campaign_id in campaign_ids:
+            progress.moved(campaign_id)
     return erased
 
 
 def personal_data(email: str) -> dict:
-    """Everything held for `email`, for the person it belongs to."""
+    """Everything held for `email`, for the person it belongs to: its signatures, then the
+    pledges of every registered kind it is the contact of (`org_pledges`, …)."""
     email = normalise_email(email)
-    return {
+    data = {
         "signatures": list(
             Signature.objects.filter(email=email).select_related("campaign").order_by("id")
-        ),
-        "org_pledges": list(
-            OrgPledge.objects.filter(contact_email__iexact=email)
-            .select_related("campaign", "organisation")
-            .order_by("id")
-        ),
-        "commitment_pledges": list(
-            CommitmentPledge.objects.filter(contact_email__iexact=email)
-            .select_related("campaign", "organisation")
-            .order_by("id")
-        ),
+        )
     }
+    for kind in contact.kinds():
+        data[kind.personal_data_key] = list(
+            kind.model.objects.filter(contact_email__iexact=email)
+            .select_related("campaign", "organisation")
+            .order_by("id")
+        )
+    return data
 
 
 # Organisations -----------------------------------------------------------------------------
@@ -592,105 +573,19 @@ def merge_organisations(
                     pledge.save(update_fields=["organisation"])
                 else:
                     pledge.delete()
-            moved = CommitmentPledge.objects.filter(organisation=duplicate)
-            campaign_ids |= set(moved.values_list("campaign_id", flat=True))
-            moved.update(organisation=keep)
+            for kind in contact.kinds():
+                if kind.model is OrgPledge:
+                    continue  # one sign-on per campaign: merged above
+                moved = kind.model.objects.filter(organisation=duplicate)
+                campaign_ids |= set(moved.values_list("campaign_id", flat=True))
+                moved.update(organisation=keep)
             if not keep.logo and duplicate.logo:
                 keep.logo = duplicate.logo
                 keep.save(update_fields=["logo"])
             duplicate.delete()
-        invalidate_on_commit(*campaign_ids)
+        for campaign_id in campaign_ids:
+            progress.moved(campaign_id)
     return keep
-
-
-# Contact confirmation and moderation, for any ContactConfirmedPledge -------------------------
-
-MODERATION_TRANSITIONS: dict[str, set[str]] = {
-    PledgeStatus.UNCONFIRMED: {PledgeStatus.AWAITING_MODERATION},
-    PledgeStatus.AWAITING_MODERATION: {PledgeStatus.APPROVED, PledgeStatus.REJECTED},
-    PledgeStatus.APPROVED: {PledgeStatus.REJECTED, PledgeStatus.WITHDRAWN},
-    PledgeStatus.REJECTED: {PledgeStatus.APPROVED},
-    PledgeStatus.WITHDRAWN: set(),
-}
-
-
-def _transition(pledge: ContactConfirmedPledge, to: str) -> ContactConfirmedPledge:
-    """Lock the row and check the move; the caller saves."""
-    locked = type(pledge).objects.select_for_update().get(pk=pledge.pk)
-    if to not in MODERATION_TRANSITIONS[locked.status]:
-        raise InvalidTransition(locked, to)
-    return locked
-
-
-def _campaign_ids(pledge: ContactConfirmedPledge) -> list[int]:
-    campaign_id = getattr(pledge, "campaign_id", None)
-    return [campaign_id] if campaign_id else []
-
-
-def confirm_contact(
-    pledge: ContactConfirmedPledge, *, now: datetime | None = None
-) -> tuple[ContactConfirmedPledge, str]:
-    """The contact followed the emailed link: the pledge goes to the moderation queue.
-
-    Returns "confirmed" or "already-confirmed"."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = type(pledge).objects.select_for_update().get(pk=pledge.pk)
-        if locked.status != PledgeStatus.UNCONFIRMED:
-            return locked, "already-confirmed"
-        locked.status = PledgeStatus.AWAITING_MODERATION
-        locked.contact_confirmed_at = now
-        locked.save(update_fields=["status", "contact_confirmed_at"])
-    return locked, "confirmed"
-
-
-def approve(
-    pledge: ContactConfirmedPledge, *, by: AbstractBaseUser | None, now: datetime | None = None
-) -> ContactConfirmedPledge:
-    """Make the pledge public and counted; tell the contact."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = _transition(pledge, PledgeStatus.APPROVED)
-        locked.status = PledgeStatus.APPROVED
-        locked.moderated_at = now
-        locked.moderated_by = by
-        locked.rejection_reason = ""
-        locked.save(update_fields=["status", "moderated_at", "moderated_by", "rejection_reason"])
-        audit.record(f"{locked._meta.model_name}.approve", actor=by, target=locked)
-        queue_email(locked, "moderation-approved")
-        invalidate_on_commit(*_campaign_ids(locked))
-        if isinstance(locked, OrgPledge):
-            api_services.organisation_approved(locked)
-        api_services.commitments_published(locked)
-        for campaign_id in _campaign_ids(locked):
-            api_services.queue_goal_check(campaign_id)
-    return locked
-
-
-def reject(
-    pledge: ContactConfirmedPledge,
-    *,
-    by: AbstractBaseUser | None,
-    reason: str,
-    now: datetime | None = None,
-) -> ContactConfirmedPledge:
-    """Refuse the pledge with a reason, which is emailed to the contact."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"rejection_reason": "A reason is required to reject."})
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = _transition(pledge, PledgeStatus.REJECTED)
-        locked.status = PledgeStatus.REJECTED
-        locked.moderated_at = now
-        locked.moderated_by = by
-        locked.rejection_reason = reason
-        locked.full_clean(validate_constraints=False)
-        locked.save(update_fields=["status", "moderated_at", "moderated_by", "rejection_reason"])
-        audit.record(f"{locked._meta.model_name}.reject", actor=by, target=locked)
-        queue_email(locked, "moderation-rejected", context={"reason": reason})
-        invalidate_on_commit(*_campaign_ids(locked))
-    return locked
 
 
 # Update emails -------------------------------------------------------------------------------
@@ -744,3 +639,31 @@ def prepare_mailing(mailing: UpdateMailing) -> UpdateMailing:
 
 def mailing_sent_count(mailing: UpdateMailing) -> int:
     return mailing.deliveries.filter(sent_at__isnull=False).count()
+
+
+# Events for partners -------------------------------------------------------------------------
+
+
+def _signature_confirmed_event(signature: Signature) -> None:
+    """`signature.confirmed`, to the partner who brought the signature and no one else.
+
+    The signer's name and email are in it only if they agreed to share them with that partner.
+    """
+    if signature.partner_id is None:
+        return
+    events.emit(
+        EventType.SIGNATURE_CONFIRMED,
+        representation.confirmed_signature_payload(signature),
+        partner=signature.partner,
+        campaign=signature.campaign,
+    )
+
+
+def organisation_approved(pledge: OrgPledge) -> None:
+    """`organisation.approved`, with the organisation's public details only."""
+    events.emit(
+        EventType.ORGANISATION_APPROVED,
+        {"organisation": representation.organisation_payload(pledge.organisation)},
+        campaign=pledge.campaign,
+    )
+

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from campaigns.mail import send_templated_email
-from campaigns.retry import retry_later
+from lib.mail import send_templated_email
+from lib.retry import retry_later
 
 logger = logging.getLogger(__name__)
 

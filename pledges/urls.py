@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges import commitment_views, views
+from pledges import views
 
 app_name = "pledges"
 
@@ -19,16 +19,6 @@ urlpatterns = [
     path("c/<slug:slug>/versions/", views.versions, name="versions"),
     path("confirm-contact/<str:token>/", views.contact_confirm, name="contact_confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("c/<slug:slug>/commitments/pledge/", commitment_views.pledge, name="commitments_pledge"),
-    path(
-        "c/<slug:slug>/commitments/pledge/check-your-email/",
-        commitment_views.pledge_done,
-        name="commitments_done",
-    ),
-    path("c/<slug:slug>/tracker/", commitment_views.tracker_page, name="tracker"),
-    path("commitments/report/<str:token>/", commitment_views.update, name="commitment_update"),
-    path("targets/<slug:slug>/", commitment_views.target_page, name="target"),
-    path("organisations/<int:pk>/", commitment_views.organisation_page, name="organisation"),
     path("my-data/", views.my_data, name="my_data"),
     path("my-data/check-your-email/", views.my_data_sent, name="my_data_sent"),
     path("my-data/<str:token>/", views.my_data_show, name="my_data_show"),

@@ -15,16 +15,16 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from campaigns.access import access_campaign
 from campaigns.models import Campaign
-from pledges import queries, services, tokens
+from pledges import contact, queries, services, tokens
 from pledges.abuse import Client
 from pledges.forms import EmailForm, OrgSignOnForm, SignatoryFilterForm, SignForm
-from pledges.models import CommitmentPledge, ContactConfirmedPledge, OrgPledge, Signature
+from pledges.models import ContactConfirmedPledge, Signature
 from pledges.services import CampaignNotOpen, OrgSignOnData, SignatureData
 
 GET_POST = ["GET", "HEAD", "POST"]
 
 
-def _link_problem(
+def link_problem(
     request: HttpRequest, *, campaign: Campaign | None, expired: bool, status: int = 400
 ) -> HttpResponse:
     return render(
@@ -79,12 +79,12 @@ def _signature_from_token(request: HttpRequest, slug: str, token: str, purpose: 
     try:
         signature_id = tokens.read_token(purpose, token)
     except tokens.BadToken as exc:
-        return campaign, None, _link_problem(request, campaign=campaign, expired=exc.expired)
+        return campaign, None, link_problem(request, campaign=campaign, expired=exc.expired)
     signature = None
     if isinstance(signature_id, int):
         signature = Signature.objects.filter(pk=signature_id, campaign=campaign).first()
     if signature is None:
-        return campaign, None, _link_problem(request, campaign=campaign, expired=False, status=404)
+        return campaign, None, link_problem(request, campaign=campaign, expired=False, status=404)
     return campaign, signature, None
 
 
@@ -128,12 +128,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         signature_id = tokens.read_token("unsubscribe", token)
     except tokens.BadToken as exc:
-        return _link_problem(request, campaign=None, expired=exc.expired)
+        return link_problem(request, campaign=None, expired=exc.expired)
     signature = None
     if isinstance(signature_id, int):
         signature = Signature.objects.select_related("campaign").filter(pk=signature_id).first()
     if signature is None:
-        return _link_problem(request, campaign=None, expired=False, status=404)
+        return link_problem(request, campaign=None, expired=False, status=404)
     done = False
     if request.method == "POST":
         signature = services.unsubscribe(signature.pk)
@@ -183,34 +183,18 @@ def org_sign_on_done(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "pledges/check_email.html", {"campaign": campaign, "organisation": True})
 
 
-def _contact_pledge(value) -> ContactConfirmedPledge | None:
-    """The pledge a contact token names, for any model built on ContactConfirmedPledge."""
-    from django.apps import apps
-
-    if not isinstance(value, str) or ":" not in value:
-        return None
-    label, _, pk = value.rpartition(":")
-    try:
-        model = apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
-    if not issubclass(model, ContactConfirmedPledge) or not pk.isdigit():
-        return None
-    return model.objects.filter(pk=int(pk)).first()
-
-
 @require_http_methods(GET_POST)
 def contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         value = tokens.read_token("contact", token)
     except tokens.BadToken as exc:
-        return _link_problem(request, campaign=None, expired=exc.expired)
-    pledge = _contact_pledge(value)
+        return link_problem(request, campaign=None, expired=exc.expired)
+    pledge = contact.pledge_for_token_value(value)
     if pledge is None:
-        return _link_problem(request, campaign=None, expired=False, status=404)
+        return link_problem(request, campaign=None, expired=False, status=404)
     outcome = None
     if request.method == "POST":
-        pledge, outcome = services.confirm_contact(pledge)
+        pledge, outcome = contact.confirm_contact(pledge)
     elif pledge.status != ContactConfirmedPledge.Status.UNCONFIRMED:
         outcome = "already-confirmed"
     return render(
@@ -298,24 +282,22 @@ def my_data_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "pledges/check_email.html", {"my_data": True})
 
 
-CONTACT_MODELS = {model._meta.label_lower: model for model in (OrgPledge, CommitmentPledge)}
-
-
 def _email_from_token(request: HttpRequest, token: str):
     """The address a personal-data link was sent to, read from the row the token names."""
     try:
         value = tokens.read_token("my-data", token)
     except tokens.BadToken as exc:
-        return None, _link_problem(request, campaign=None, expired=exc.expired)
+        return None, link_problem(request, campaign=None, expired=exc.expired)
     label, _, pk = value.rpartition(":") if isinstance(value, str) else ("", "", "")
     email = ""
     if pk.isdigit() and label == Signature._meta.label_lower:
         email = Signature.objects.filter(pk=int(pk)).values_list("email", flat=True).first()
-    elif pk.isdigit() and label in CONTACT_MODELS:
-        model = CONTACT_MODELS[label]
-        email = model.objects.filter(pk=int(pk)).values_list("contact_email", flat=True).first()
+    elif pk.isdigit() and (kind := contact.kind_for_label(label)):
+        email = (
+            kind.model.objects.filter(pk=int(pk)).values_list("contact_email", flat=True).first()
+        )
     if not email:
-        return None, _link_problem(request, campaign=None, expired=False, status=404)
+        return None, link_problem(request, campaign=None, expired=False, status=404)
     return email, None
 
 

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from campaigns import services
 from campaigns.models import Campaign, CampaignTranslation
-from campaigns.roles import COMMUNICATIONS, FINANCE, MODERATORS
+from staff.roles import COMMUNICATIONS, FINANCE, MODERATORS
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from campaigns.roles import COMMUNICATIONS, grant, revoke
+from staff.roles import COMMUNICATIONS, grant, revoke
 
 PARTNER_PERMS = [
     "add_partner",

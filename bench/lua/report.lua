@@ -1,4 +1,4 @@
--- Shared by every scenario (bench/run.py prepends it): per-thread counters and a JSON summary.
+-- Shared by every scenario (bench/harness.py prepends it): per-thread counters and a JSON summary.
 -- Every request carries X-Forwarded-Proto: https, as behind the production TLS proxy
 -- (BEHIND_PROXY=1), so HTTPS-only settings (secure cookies, CSRF Referer checks) apply.
 local threads = {}

@@ -1,5 +1,5 @@
 -- Sign intake through the real form: CSRF cookie and form token (one pair per wrk thread,
--- fetched by bench/run.py from the campaign page), a unique email per request spread over
+-- fetched by bench/harness.py from the campaign page), a unique email per request spread over
 -- many domains, the Referer a browser sends. 302 to "check your email" means accepted.
 local slug = os.getenv("BENCH_SLUG") or "bench-00"
 local run = os.getenv("BENCH_RUN") or "r"

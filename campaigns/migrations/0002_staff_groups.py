@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from campaigns.roles import COMMUNICATIONS, FINANCE, MODERATORS, STAFF_GROUPS, grant
+from staff.roles import COMMUNICATIONS, FINANCE, MODERATORS, STAFF_GROUPS, grant
 
 COMMUNICATIONS_PERMS = [
     "add_campaign",

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from campaigns.roles import FINANCE, grant, revoke
+from staff.roles import FINANCE, grant, revoke
 
 FINANCE_PERMS = [
     "view_donation",

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from campaigns.roles import COMMUNICATIONS, MODERATORS, grant, revoke
+from staff.roles import COMMUNICATIONS, MODERATORS, grant, revoke
 
 # Personal-data export (`export_personal_data`) is granted to nobody by default:
 # an administrator gives it to the few people who need it.

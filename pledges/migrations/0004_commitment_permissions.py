@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from campaigns.roles import COMMUNICATIONS, MODERATORS, grant, revoke
+from staff.roles import COMMUNICATIONS, MODERATORS, grant, revoke
 
 COMMUNICATIONS_PERMS = [
     "view_commitmentpledge",

@@ -29,19 +29,3 @@ def pledge_actions(context, campaign: Campaign) -> dict:
         else "",
         "language": get_language(),
     }
-
-
-@register.filter
-def get_item(mapping: dict, key):
-    """`mapping[key]` in a template, or None."""
-    return mapping.get(key) if hasattr(mapping, "get") else None
-
-
-@register.filter
-def commitment_amount(commitment) -> str:
-    """A divestment's amount in its currency, formatted for the active language."""
-    from donations.money import format_money
-
-    if commitment.amount_minor is None:
-        return ""
-    return format_money(commitment.amount_minor, commitment.currency)

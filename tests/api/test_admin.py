@@ -2,10 +2,8 @@ import re
 
 import pytest
 
-from api import services
-from api.models import EventType, WebhookDelivery
-from campaigns.models import Partner, PartnerToken
-from campaigns.partners import hash_token
+from partners import services
+from partners.models import EventType, Partner, PartnerToken, WebhookDelivery, hash_token
 from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db

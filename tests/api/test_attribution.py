@@ -3,11 +3,11 @@
 import pytest
 import responses
 
-from api import services
-from campaigns.models import Partner, PartnerToken
 from donations import services as donation_services
 from donations.models import Donation
 from donations.services import GiftDetails
+from partners import services
+from partners.models import Partner, PartnerToken
 from pledges import services as pledge_services
 from pledges.models import OrgPledge, Signature
 from tests.conftest import create_campaign

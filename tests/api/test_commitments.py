@@ -3,10 +3,10 @@
 import pytest
 from django.db.models import Count
 
-from pledges import commitment_services, tracker
-from pledges.models import Commitment
-from tests.conftest import create_campaign
-from tests.pledges.commitment_helpers import (
+from commitments import services as commitment_services
+from commitments import tracker
+from commitments.models import Commitment
+from tests.commitments.helpers import (
     approved_pledge,
     boycott,
     contact_update,
@@ -15,6 +15,7 @@ from tests.pledges.commitment_helpers import (
     moderator_update,
     pledge,
 )
+from tests.conftest import create_campaign
 
 pytestmark = pytest.mark.django_db
 

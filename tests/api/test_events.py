@@ -9,17 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from api import services
-from api.models import WebhookDelivery, WebhookSubscription
-from campaigns.models import Partner
 from campaigns.progress import Progress
-from pledges import commitment_services
+from commitments import services as commitment_services
+from partners import services
+from partners.models import Partner, WebhookDelivery, WebhookSubscription
+from pledges import contact
 from pledges import services as pledge_services
 from tests.api.test_webhooks import Receiver
-from tests.conftest import create_campaign, run_tasks
-from tests.donations.conftest import pending_donation
-from tests.donations.stripe_events import WEBHOOK_SECRET, post_event, session_completed
-from tests.pledges.commitment_helpers import (
+from tests.commitments.helpers import (
     approved_commitment,
     approved_pledge,
     boycott,
@@ -30,6 +27,9 @@ from tests.pledges.commitment_helpers import (
     moderator_update,
     pledge,
 )
+from tests.conftest import create_campaign, run_tasks
+from tests.donations.conftest import pending_donation
+from tests.donations.stripe_events import WEBHOOK_SECRET, post_event, session_completed
 from tests.pledges.conftest import approved_org, signature_data, signed_and_confirmed
 
 pytestmark = pytest.mark.django_db
@@ -301,8 +301,8 @@ def test_a_lapse_is_announced(drive_partner, settings):
 def test_commitments_of_unapproved_pledges_announce_nothing(drive_partner, moderator):
     drive, _ = drive_partner
     result = pledge(drive)
-    confirmed, _ = pledge_services.confirm_contact(result.pledge)
-    pledge_services.reject(confirmed, by=moderator, reason="Not an organisation")
+    confirmed, _ = contact.confirm_contact(result.pledge)
+    contact.reject(confirmed, by=moderator, reason="Not an organisation")
     assert commitment_events() == []
 
 

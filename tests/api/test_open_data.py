@@ -101,8 +101,8 @@ def test_open_data_has_public_commitments_and_their_history(client, db, moderato
     import json
 
     from campaigns.models import Campaign
-    from pledges import commitment_services
-    from tests.pledges.commitment_helpers import (
+    from commitments import services as commitment_services
+    from tests.commitments.helpers import (
         approved_pledge,
         boycott,
         contact_update,

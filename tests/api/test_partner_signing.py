@@ -5,9 +5,9 @@ import json
 import pytest
 from django.core import mail
 
-from api import services
 from campaigns import services as campaign_services
-from campaigns.models import Partner, PartnerToken
+from partners import services
+from partners.models import Partner, PartnerToken
 from pledges.models import Signature
 from tests.conftest import create_campaign, run_tasks
 from tests.pledges.conftest import sign

@@ -4,9 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from api import services
-from campaigns.models import Partner, PartnerToken
-from campaigns.partners import hash_token
+from partners import services
+from partners.models import Partner, PartnerToken, hash_token
 
 pytestmark = pytest.mark.django_db
 Scope = PartnerToken.Scope

@@ -5,13 +5,13 @@ import re
 
 import pytest
 
-from api import services
-from campaigns.models import Partner, PartnerToken, Target
+from campaigns.models import Target
+from commitments import services as commitment_services
 from donations import services as donation_services
-from pledges import commitment_services
+from partners import services
+from partners.models import Partner, PartnerToken
 from pledges import services as pledge_services
-from tests.conftest import create_campaign
-from tests.pledges.commitment_helpers import (
+from tests.commitments.helpers import (
     approved_pledge,
     boycott,
     contact_update,
@@ -19,6 +19,7 @@ from tests.pledges.commitment_helpers import (
     divestment,
     pledge,
 )
+from tests.conftest import create_campaign
 from tests.pledges.conftest import approved_org, sign, signature_data, signed_and_confirmed
 
 pytestmark = pytest.mark.django_db

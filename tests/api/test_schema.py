@@ -9,11 +9,11 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from api import services
-from campaigns.models import Partner, PartnerToken
 from config.wsgi import application
+from partners import services
+from partners.models import Partner, PartnerToken
+from tests.commitments.helpers import approved_pledge, boycott, create_drive, divestment
 from tests.conftest import create_campaign
-from tests.pledges.commitment_helpers import approved_pledge, boycott, create_drive, divestment
 
 pytestmark = pytest.mark.django_db
 

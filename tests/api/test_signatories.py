@@ -2,6 +2,7 @@
 
 import pytest
 
+from pledges import contact
 from pledges import services as pledge_services
 from tests.conftest import create_campaign
 from tests.pledges.conftest import approved_org, sign, signed_and_confirmed
@@ -23,7 +24,7 @@ def test_lists_approved_organisations_and_listed_confirmed_signers_only(client, 
     result = pledge_services.sign_on(
         campaign, _org(name="Waiting Org", website="https://waiting.example/")
     )
-    pledge_services.confirm_contact(result.pledge)
+    contact.confirm_contact(result.pledge)
 
     response = client.get(URL)
 

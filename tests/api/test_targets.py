@@ -1,10 +1,10 @@
 import pytest
 
 from campaigns.models import Target
-from pledges import commitment_services, tracker
-from pledges.models import Commitment
-from tests.conftest import create_campaign
-from tests.pledges.commitment_helpers import (
+from commitments import services as commitment_services
+from commitments import tracker
+from commitments.models import Commitment
+from tests.commitments.helpers import (
     approved_pledge,
     boycott,
     contact_update,
@@ -12,6 +12,7 @@ from tests.pledges.commitment_helpers import (
     divestment,
     pledge,
 )
+from tests.conftest import create_campaign
 
 pytestmark = pytest.mark.django_db
 

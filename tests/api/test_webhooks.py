@@ -9,9 +9,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from api import services, webhooks
-from api.models import EventType, WebhookDelivery, WebhookSubscription
-from campaigns.models import Partner, PartnerToken
+from partners import services, webhooks
+from partners.models import EventType, Partner, PartnerToken, WebhookDelivery, WebhookSubscription
 from tests.conftest import run_tasks
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,11 @@ an organisational sign-on, and a BDS commitment from pledge to fulfilment."""
 from django.conf import settings
 from django.utils import translation
 
-from pledges.models import CommitmentPledge, CommitmentUpdate, OrgPledge, Signature
+from commitments.models import CommitmentPledge, CommitmentUpdate
+from pledges.models import OrgPledge, Signature
 from tests.browser.conftest import ForeignRequests
+from tests.commitments.helpers import create_drive
 from tests.conftest import create_campaign
-from tests.pledges.commitment_helpers import create_drive
 from tests.pledges.conftest import signed_and_confirmed
 
 ADMIN = f"/{settings.ADMIN_PATH}"

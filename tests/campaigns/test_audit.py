@@ -4,8 +4,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from campaigns import audit, services
-from campaigns.models import AuditEvent, Campaign
+from campaigns import services
+from campaigns.models import Campaign
+from staff import audit
+from staff.models import AuditEvent
 from tests.conftest import create_campaign, make_user, verified_login
 
 pytestmark = pytest.mark.django_db

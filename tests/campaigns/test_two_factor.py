@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from campaigns.models import AuditEvent
+from staff.models import AuditEvent
 from tests.conftest import create_campaign
 
 pytestmark = pytest.mark.django_db

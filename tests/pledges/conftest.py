@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core import mail
 
-from pledges import services
+from pledges import contact, services
 from pledges.abuse import Client
 from pledges.services import OrgSignOnData, SignatureData
 from tests.conftest import run_tasks
@@ -73,8 +73,8 @@ def org_data(**overrides) -> OrgSignOnData:
 
 def approved_org(campaign, *, moderator=None, **overrides):
     result = services.sign_on(campaign, org_data(**overrides))
-    pledge, _ = services.confirm_contact(result.pledge)
-    return services.approve(pledge, by=moderator)
+    pledge, _ = contact.confirm_contact(result.pledge)
+    return contact.approve(pledge, by=moderator)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from openpyxl import load_workbook
 
-from pledges import services
+from pledges import contact, services
 from pledges.models import ContactConfirmedPledge, OrgPledge, Signature, UpdateMailing
 from tests.conftest import PERSONAS, run_tasks, verified_login
 from tests.pledges.conftest import approved_org, org_data, sign, signed_and_confirmed
@@ -20,7 +20,7 @@ EXPORT = "/staff/admin/pledges/signature/export/"
 
 def awaiting(campaign, **overrides) -> OrgPledge:
     pledge = services.sign_on(campaign, org_data(**overrides)).pledge
-    return services.confirm_contact(pledge)[0]
+    return contact.confirm_contact(pledge)[0]
 
 
 QUEUE_STATUS = {"anonymous": 302, "outsider": 302, "comms": 200, "moderator": 200, "finance": 403}

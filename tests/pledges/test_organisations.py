@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from pledges import services
+from pledges import contact, services
 from pledges.models import ContactConfirmedPledge, Organisation, OrgPledge
 from tests.conftest import create_campaign
 from tests.pledges.conftest import approved_org, last_email_to, link_to, org_data
@@ -116,15 +116,15 @@ def test_signing_on_twice_tells_the_new_contact_by_email(campaign):
 def test_moderation_transitions_and_emails(campaign, moderator):
     result = services.sign_on(campaign, org_data())
     with pytest.raises(services.InvalidTransition):
-        services.approve(result.pledge, by=moderator)  # contact has not confirmed
-    pledge, _ = services.confirm_contact(result.pledge)
+        contact.approve(result.pledge, by=moderator)  # contact has not confirmed
+    pledge, _ = contact.confirm_contact(result.pledge)
     with pytest.raises(Exception, match="reason"):
-        services.reject(pledge, by=moderator, reason="  ")
-    pledge = services.reject(pledge, by=moderator, reason="Not an organisation we know.")
+        contact.reject(pledge, by=moderator, reason="  ")
+    pledge = contact.reject(pledge, by=moderator, reason="Not an organisation we know.")
     assert pledge.status == Status.REJECTED
     message = last_email_to("luz@redcomunitaria.example")
     assert "Not an organisation we know." in message.body
-    pledge = services.approve(pledge, by=moderator)
+    pledge = contact.approve(pledge, by=moderator)
     assert pledge.status == Status.APPROVED and pledge.moderated_by == moderator
     assert "adhesión aprobada" in last_email_to("luz@redcomunitaria.example").subject
 

@@ -12,13 +12,7 @@ from campaigns.models import Campaign
 from pledges import services
 from pledges.models import Signature, StatementVersion
 from tests.conftest import create_campaign, run_tasks
-from tests.pledges.conftest import (
-    approved_org,
-    last_email_to,
-    link_to,
-    sign,
-    signed_and_confirmed,
-)
+from tests.pledges.conftest import approved_org, last_email_to, link_to, sign, signed_and_confirmed
 
 pytestmark = pytest.mark.django_db
 

@@ -9,14 +9,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from campaigns.models import AuditEvent
+from commitments import services as commitment_services
+from commitments.models import CommitmentUpdate
 from donations import services as donation_services
 from donations.models import Donation
-from pledges import commitment_services, services
-from pledges.models import CommitmentUpdate, Signature
+from pledges import contact, services
+from pledges.models import Signature
+from staff.models import AuditEvent
+from tests.commitments.helpers import approved_commitment, contact_update, create_drive
+from tests.commitments.helpers import pledge as pledge_commitments
 from tests.conftest import create_campaign, verified_login
-from tests.pledges.commitment_helpers import approved_commitment, contact_update, create_drive
-from tests.pledges.commitment_helpers import pledge as pledge_commitments
 from tests.pledges.conftest import org_data, sign
 
 pytestmark = pytest.mark.django_db
@@ -49,12 +51,12 @@ def statement(db):
 
 def waiting_sign_on(campaign, **overrides):
     pledge = services.sign_on(campaign, org_data(**overrides)).pledge
-    return services.confirm_contact(pledge)[0]
+    return contact.confirm_contact(pledge)[0]
 
 
 def test_approving_and_rejecting_sign_ons_are_audited(statement, moderator):
-    approved = services.approve(waiting_sign_on(statement), by=moderator)
-    rejected = services.reject(
+    approved = contact.approve(waiting_sign_on(statement), by=moderator)
+    rejected = contact.reject(
         waiting_sign_on(statement, website="https://other.example/"),
         by=moderator,
         reason="Not a fit for Luz Pérez",
@@ -72,7 +74,7 @@ def test_approving_and_rejecting_sign_ons_are_audited(statement, moderator):
 def test_a_failed_approval_leaves_no_audit_event(statement, moderator):
     pledge = services.sign_on(statement, org_data()).pledge  # not confirmed yet
     with pytest.raises(services.InvalidTransition):
-        services.approve(pledge, by=moderator)
+        contact.approve(pledge, by=moderator)
     assert not AuditEvent.objects.filter(action__endswith=".approve").exists()
 
 
@@ -80,8 +82,8 @@ def test_commitment_pledge_moderation_is_audited(moderator):
     drive = create_drive("bds")
     first = pledge_commitments(drive).pledge
     second = pledge_commitments(drive, website="https://other.example/").pledge
-    services.approve(services.confirm_contact(first)[0], by=moderator)
-    services.reject(services.confirm_contact(second)[0], by=moderator, reason="Duplicate")
+    contact.approve(contact.confirm_contact(first)[0], by=moderator)
+    contact.reject(contact.confirm_contact(second)[0], by=moderator, reason="Duplicate")
     assert only_event("commitmentpledge.approve").object_id == str(first.pk)
     assert only_event("commitmentpledge.reject").actor == moderator
     assert_no_personal_data()
@@ -199,7 +201,7 @@ def test_finance_viewing_a_donors_gift_is_audited(client, finance, gift, model):
 
 
 def test_audit_refuses_details_that_look_like_personal_data(moderator):
-    from campaigns.audit import PersonalDataInAudit, record
+    from staff.audit import PersonalDataInAudit, record
 
     with pytest.raises((PersonalDataInAudit, ValidationError)):
         record("x.y", actor=moderator, details={"who": "dana@donor.example"})

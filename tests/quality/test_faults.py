@@ -14,8 +14,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from campaigns.models import Campaign
-from campaigns.retry import backoff
 from campaigns.tasks import notify_campaign_launched
+from lib.retry import backoff
 from tests.conftest import create_campaign, run_tasks
 from tests.quality.mail_providers import ProviderDownBackend
 
@@ -89,7 +89,7 @@ def test_launch_email_is_retried_with_backoff_until_the_provider_recovers(
 def test_launch_email_gives_up_after_the_last_attempt(
     comms, provider_down, django_capture_on_commit_callbacks
 ):
-    from campaigns.retry import MAX_ATTEMPTS
+    from lib.retry import MAX_ATTEMPTS
 
     provider_down(1000)
     start = timezone.now()

@@ -11,10 +11,10 @@ from hypothesis import settings as hypothesis_settings
 
 from campaigns.models import Campaign
 from donations.models import Donation
-from pledges import services
+from pledges import contact, services
 from pledges.models import OrgPledge, Signature
+from tests.commitments.helpers import create_drive
 from tests.conftest import create_campaign, verified_login
-from tests.pledges.commitment_helpers import create_drive
 from tests.quality.hostile import (
     COMMITMENT,
     DONATE,
@@ -129,7 +129,7 @@ def test_unicode_organisation_names_round_trip_to_the_signatories_list(
     assert response.status_code == 302
     pledge = OrgPledge.objects.get(organisation__domain=f"org{n}.example")
     assert pledge.organisation.name == name
-    pledge, _ = services.confirm_contact(pledge)
-    services.approve(pledge, by=None)
+    pledge, _ = contact.confirm_contact(pledge)
+    contact.approve(pledge, by=None)
     page = client.get("/c/refuse/signatories/")
     assert escape(name) in page.content.decode()

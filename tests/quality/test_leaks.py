@@ -16,20 +16,16 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from api import services as api_services
-from campaigns.models import Partner, PartnerToken
+from commitments import services as commitment_services
 from donations import services as donation_services
 from donations.models import Donation
-from pledges import commitment_services, services
+from partners import services as api_services
+from partners.models import Partner, PartnerToken
+from pledges import contact, services
+from tests.commitments.helpers import boycott, contact_update, create_drive, pledge
 from tests.conftest import create_campaign
 from tests.donations.conftest import pending_donation
 from tests.donations.stripe_events import WEBHOOK_SECRET, post_event, session_completed
-from tests.pledges.commitment_helpers import (
-    boycott,
-    contact_update,
-    create_drive,
-    pledge,
-)
 from tests.pledges.conftest import org_data, sign
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +86,7 @@ def populated(settings, comms, moderator, finance, outsider):
             contact_email="orsolya@leak-org.example",
         ),
     ).pledge
-    services.approve(services.confirm_contact(approved)[0], by=moderator)
+    contact.approve(contact.confirm_contact(approved)[0], by=moderator)
     queued = services.sign_on(
         statement,
         org_data(
@@ -100,7 +96,7 @@ def populated(settings, comms, moderator, finance, outsider):
             contact_email="quirinus@leak-org.example",
         ),
     ).pledge
-    services.confirm_contact(queued)
+    contact.confirm_contact(queued)
     rejected = services.sign_on(
         statement,
         org_data(
@@ -109,7 +105,7 @@ def populated(settings, comms, moderator, finance, outsider):
             contact_email="rejected@leak-org.example",
         ),
     ).pledge
-    services.reject(services.confirm_contact(rejected)[0], by=moderator, reason="Not a fit")
+    contact.reject(contact.confirm_contact(rejected)[0], by=moderator, reason="Not a fit")
 
     commitment_pledge = pledge(
         drive,
@@ -119,8 +115,8 @@ def populated(settings, comms, moderator, finance, outsider):
         contact_name="Cornelius Commitcontact",
         contact_email="cornelius@leak-commit.example",
     ).pledge
-    commitment_pledge = services.approve(
-        services.confirm_contact(commitment_pledge)[0], by=moderator
+    commitment_pledge = contact.approve(
+        contact.confirm_contact(commitment_pledge)[0], by=moderator
     )
     contact_update(
         commitment_pledge.commitments.get(), "in_progress", note="Secret pending report note"

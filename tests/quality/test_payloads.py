@@ -12,13 +12,15 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from campaigns.models import Partner, PartnerToken
+from commitments import services as commitment_services
+from commitments.models import CommitmentPledge
 from donations import services as donation_services
-from pledges import commitment_services, services
-from pledges.models import CommitmentPledge, OrgPledge, Signature
+from partners.models import Partner, PartnerToken
+from pledges import contact, services
+from pledges.models import OrgPledge, Signature
+from tests.commitments.helpers import create_drive
 from tests.conftest import create_campaign, run_tasks
 from tests.donations.stripe_events import sign as stripe_sign
-from tests.pledges.commitment_helpers import create_drive
 from tests.quality.hostile import (
     COMMITMENT,
     CRLF_EMAIL,
@@ -143,8 +145,8 @@ def test_stored_payloads_are_shown_escaped_on_every_public_page(client, world):
     for signature in Signature.objects.all():
         services.confirm_signature(signature.pk)
     for pledge in [*OrgPledge.objects.all(), *CommitmentPledge.objects.all()]:
-        confirmed, _ = services.confirm_contact(pledge)
-        services.approve(confirmed, by=None)
+        confirmed, _ = contact.confirm_contact(pledge)
+        contact.approve(confirmed, by=None)
     commitment = CommitmentPledge.objects.first().commitments.get()
     commitment_services.post_commitment_update(
         commitment,
@@ -302,8 +304,8 @@ def nested_object(depth: int) -> str:
 
 @pytest.fixture
 def partner_token(world):
-    from api import services as api_services
     from campaigns.models import Campaign
+    from partners import services as api_services
 
     partner = Partner.objects.create(name="Allies", organisation="Allied Org", ref="allies-1")
     partner.campaigns.add(Campaign.objects.get(slug="refuse"))

@@ -10,10 +10,12 @@ import pytest
 from django.conf import settings
 from django.contrib import admin
 
+from commitments.models import CommitmentPledge
+from pledges import contact
 from pledges import services as pledge_services
-from pledges.models import CommitmentPledge, OrgPledge
+from pledges.models import OrgPledge
+from tests.commitments.helpers import create_drive, pledge
 from tests.conftest import PERSONAS, create_campaign
-from tests.pledges.commitment_helpers import create_drive, pledge
 from tests.pledges.conftest import org_data
 
 pytestmark = pytest.mark.django_db
@@ -129,10 +131,10 @@ def test_staff_without_the_second_factor_are_sent_to_it(client, comms, finance, 
 def queue(db, moderator):
     statement = create_campaign("refuse", organisation_goal=10)
     org = pledge_services.sign_on(statement, org_data()).pledge
-    pledge_services.confirm_contact(org)
+    contact.confirm_contact(org)
     drive = create_drive("bds")
     commitments = pledge(drive, website="https://other.example/").pledge
-    pledge_services.confirm_contact(commitments)
+    contact.confirm_contact(commitments)
     return {"orgpledge": org, "commitmentpledge": commitments}
 
 

@@ -1,0 +1,180 @@
+"""Staff area for BDS commitments: the pledge moderation queue, commitments with their
+history and a "post an update" action, and the queue of contact updates to review."""
+
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import Count
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from commitments import services as commitment_services
+from commitments.forms import CommitmentUpdateForm
+from commitments.models import Commitment, CommitmentPledge, CommitmentUpdate
+from pledges.admin import ContactForModeratorsMixin, ModerationQueueMixin, run_action
+from staff.admin_readonly import ReadOnlyAdmin
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    fields = ["kind", "other_kind", "target", "action", "amount_minor", "currency", "deadline",
+              "status"]  # fmt: skip
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CommitmentPledge)
+class CommitmentPledgeAdmin(ModerationQueueMixin, ContactForModeratorsMixin, ReadOnlyAdmin):
+    """The moderation queue for commitment pledges: the same decisions as sign-ons."""
+
+    moderate_permission = "pledges.moderate_commitmentpledge"
+
+    list_display = ["organisation", "campaign", "status", "commitment_count", "duplicate_hints",
+                    "created_at", "contact_confirmed_at"]  # fmt: skip
+    list_filter = ["status", "campaign"]
+    list_select_related = ["organisation", "campaign"]
+    search_fields = ["organisation__name", "organisation__domain"]
+    readonly_fields = ["organisation", "campaign", "status", "contact_name", "contact_email",
+                       "contact_language", "created_at", "contact_confirmed_at", "moderated_at",
+                       "moderated_by", "rejection_reason", "duplicate_hints"]  # fmt: skip
+    inlines = [CommitmentInline]
+    actions = ["approve", "reject"]
+
+    approved_message = _("%(n)d pledge(s) approved.")
+    rejected_message = _("%(n)d pledge(s) rejected.")
+    reject_title = _("Reject commitment pledges")
+
+    def get_queryset(self, request):
+        # One COUNT per listed row otherwise.
+        return super().get_queryset(request).annotate(n_commitments=Count("commitments"))
+
+    @admin.display(description=_("commitments"), ordering="n_commitments")
+    def commitment_count(self, obj):
+        return obj.n_commitments
+
+
+class CommitmentUpdateInline(admin.TabularInline):
+    model = CommitmentUpdate
+    fields = ["created_at", "source", "review", "from_status", "status", "note", "evidence_url",
+              "reviewed_by"]  # fmt: skip
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _post_update(commitment, *, by, status, note, evidence_url):
+    return commitment_services.post_commitment_update(
+        commitment,
+        commitment_services.UpdateData(status=status, note=note, evidence_url=evidence_url),
+        source=CommitmentUpdate.Source.MODERATOR,
+        by=by,
+    )
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "organisation", "campaign", "target", "status", "deadline",
+                    "pledge_status"]  # fmt: skip
+    list_filter = ["status", "kind", "pledge__status", "pledge__campaign", "target"]
+    list_select_related = ["pledge__organisation", "pledge__campaign", "target"]
+    search_fields = ["pledge__organisation__name", "action"]
+    readonly_fields = ["pledge", "kind", "other_kind", "target", "action", "amount_minor",
+                       "currency", "deadline", "status", "status_changed_at", "fulfilled_at",
+                       "reminder_sent_at", "followup_sent_at", "created_at"]  # fmt: skip
+    inlines = [CommitmentUpdateInline]
+    actions = ["post_update"]
+
+    def has_post_permission(self, request) -> bool:
+        return request.user.has_perm("pledges.post_commitmentupdate")
+
+    @admin.display(description=_("organisation"))
+    def organisation(self, obj):
+        return obj.pledge.organisation
+
+    @admin.display(description=_("campaign"))
+    def campaign(self, obj):
+        return obj.pledge.campaign
+
+    @admin.display(description=_("pledge status"))
+    def pledge_status(self, obj):
+        return obj.pledge.get_status_display()
+
+    @admin.action(description=_("Post an update…"), permissions=["post"])
+    def post_update(self, request, queryset):
+        form = CommitmentUpdateForm(
+            request.POST if "apply" in request.POST else None,
+            statuses=Commitment.Status.choices,
+        )
+        if form.is_bound and form.is_valid():
+            run_action(
+                self,
+                request,
+                queryset,
+                _post_update,
+                _("%(n)d commitment(s) updated."),
+                **form.cleaned_data,
+            )
+            return None
+        return render(
+            request,
+            "admin/pledges/commitment_update.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Post an update"),
+                "queryset": queryset.select_related("pledge__organisation"),
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+            status=400 if form.is_bound else 200,
+        )
+
+
+def _accept(update, *, by):
+    return commitment_services.review_commitment_update(update, accept=True, by=by)
+
+
+def _reject(update, *, by):
+    return commitment_services.review_commitment_update(update, accept=False, by=by)
+
+
+@admin.register(CommitmentUpdate)
+class CommitmentUpdateAdmin(ReadOnlyAdmin):
+    """Updates from contacts wait here; accepted ones become public and move the status."""
+
+    list_display = ["commitment", "organisation", "source", "status", "review", "note",
+                    "evidence_url", "created_at"]  # fmt: skip
+    list_filter = ["review", "source", "status"]
+    list_select_related = ["commitment__pledge__organisation"]
+    readonly_fields = ["commitment", "source", "review", "from_status", "status", "note",
+                       "evidence_url", "created_at", "reviewed_at", "reviewed_by",
+                       "review_reason"]  # fmt: skip
+    actions = ["accept", "reject"]
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm("pledges.review_commitmentupdate")
+
+    @admin.display(description=_("organisation"))
+    def organisation(self, obj):
+        return obj.commitment.pledge.organisation
+
+    @admin.action(description=_("Accept: make public"), permissions=["review"])
+    def accept(self, request, queryset):
+        run_action(self, request, queryset, _accept, _("%(n)d update(s) accepted."))
+
+    @admin.action(description=_("Reject: keep private"), permissions=["review"])
+    def reject(self, request, queryset):
+        run_action(self, request, queryset, _reject, _("%(n)d update(s) rejected."))

@@ -1,0 +1,494 @@
+"""The only code that changes BDS commitments: pledging, updates, their review, lapsing.
+
+Contact confirmation and moderation of a `CommitmentPledge` are the generic
+`confirm_contact`, `approve` and `reject` of `pledges.contact`; approval calls
+`commitments_published` here (registered in `CommitmentsConfig.ready`).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns import progress
+from campaigns.models import Campaign, Target
+from commitments import representation
+from commitments.models import (
+    ACTION_MAX,
+    HTTP_ONLY,
+    NOTE_MAX,
+    Commitment,
+    CommitmentPledge,
+    CommitmentUpdate,
+)
+from donations.money import MoneyError, normalise_currency, to_minor
+from lib.transitions import InvalidTransition
+from partners import events
+from partners.models import EventType
+from pledges.abuse import Client, normalise_email, record_attempt
+from pledges.models import ContactConfirmedPledge
+from pledges.outbox import queue_email
+from pledges.services import (
+    CampaignNotOpen,
+    OrgSignOnData,
+    find_or_create_organisation,
+)
+from staff import audit
+
+Status = Commitment.Status
+Kind = Commitment.Kind
+Source = CommitmentUpdate.Source
+Review = CommitmentUpdate.Review
+APPROVED = ContactConfirmedPledge.Status.APPROVED
+
+MAX_COMMITMENTS = 10
+# Far above any treasury, far below the 64-bit limit of the column.
+MAX_AMOUNT_MINOR = 10**15
+REMINDER_DAYS_BEFORE = 14
+DEFAULT_LAPSE_GRACE_DAYS = 7
+
+OPEN = (Status.PLEDGED, Status.IN_PROGRESS)
+
+TRANSITIONS: dict[str, set[str]] = {
+    Status.PLEDGED: {Status.IN_PROGRESS, Status.FULFILLED, Status.LAPSED, Status.WITHDRAWN},
+    Status.IN_PROGRESS: {Status.FULFILLED, Status.LAPSED, Status.WITHDRAWN},
+    # Done late is still done; a lapsed commitment is not reopened otherwise.
+    Status.LAPSED: {Status.FULFILLED, Status.WITHDRAWN},
+    Status.FULFILLED: set(),
+    Status.WITHDRAWN: set(),
+}
+# What a contact may report; lapsing is the clock's job.
+CONTACT_STATUSES = {Status.IN_PROGRESS, Status.FULFILLED, Status.WITHDRAWN}
+
+
+def can_move(current: str, to: str) -> bool:
+    """Whether an update with status `to` may follow `current` (same status = a note)."""
+    if to == current:
+        return current in OPEN
+    return to in TRANSITIONS.get(current, set())
+
+
+def lapse_grace_days() -> int:
+    return getattr(settings, "COMMITMENT_LAPSE_GRACE_DAYS", DEFAULT_LAPSE_GRACE_DAYS)
+
+
+# Pledging ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitmentData:
+    kind: str
+    action: str
+    target: str = ""  # a target's slug; empty for "all listed targets"
+    other_kind: str = ""
+    amount: Decimal | None = None
+    currency: str = ""
+    deadline: date | None = None
+
+
+@dataclass(frozen=True)
+class CommitmentPledgeData:
+    organisation: OrgSignOnData
+    commitments: tuple[CommitmentData, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class CommitmentPledgeResult:
+    pledge: CommitmentPledge
+    outcome: str  # "new" or "held" (over a rate limit: stored, no email)
+
+
+class InvalidCommitment(ValidationError):
+    """Row `index` of a submission is invalid; `error_dict` names its fields."""
+
+    def __init__(self, index: int, errors: dict[str, list[str] | str]):
+        super().__init__(errors)
+        self.index = index
+
+
+def build_commitment(
+    row: CommitmentData, *, targets: dict[str, Target], today: date, now: datetime
+) -> Commitment:
+    """An unsaved commitment from one submitted row, checked; raises ValidationError."""
+    errors: dict[str, str] = {}
+    target = None
+    if row.target:
+        target = targets.get(row.target)
+        if target is None:
+            errors["target"] = _("This company is not a target of this drive.")
+    if row.kind not in Kind.values:
+        errors["kind"] = _("Choose a type of commitment.")
+    action = row.action.strip()
+    if not action:
+        errors["action"] = _("Say what your organisation will do.")
+    elif len(action) > ACTION_MAX:
+        errors["action"] = _("At most %(n)d characters.") % {"n": ACTION_MAX}
+    other_kind = row.other_kind.strip() if row.kind == Kind.OTHER else ""
+    if row.kind == Kind.OTHER and not other_kind:
+        errors["other_kind"] = _("Name the type of commitment in your words.")
+    if row.deadline is not None and row.deadline < today:
+        errors["deadline"] = _("The deadline cannot be in the past.")
+    amount_minor = None
+    currency = normalise_currency(row.currency)
+    if row.amount is not None:
+        if row.kind != Kind.DIVESTMENT:
+            errors["amount"] = _("Only a divestment has an amount.")
+        elif len(currency) != 3 or not currency.isalpha():
+            errors["currency"] = _("Give the currency as a three-letter code, e.g. EUR.")
+        else:
+            try:
+                amount_minor = to_minor(row.amount, currency)
+            except MoneyError:
+                errors["amount"] = _("Not an amount in this currency.")
+            else:
+                if not 0 < amount_minor <= MAX_AMOUNT_MINOR:
+                    errors["amount"] = _("Give an amount above zero.")
+                    amount_minor = None
+    commitment = Commitment(
+        target=target,
+        kind=row.kind,
+        other_kind=other_kind,
+        action=action,
+        amount_minor=amount_minor,
+        currency=currency if amount_minor is not None else "",
+        deadline=row.deadline,
+        status=Status.PLEDGED,
+        status_changed_at=now,
+    )
+    if errors:
+        raise ValidationError(errors)
+    commitment.full_clean(exclude=["pledge"])
+    return commitment
+
+
+def pledge_commitments(
+    campaign: Campaign,
+    data: CommitmentPledgeData,
+    *,
+    client: Client | None = None,
+    now: datetime | None = None,
+) -> CommitmentPledgeResult:
+    """An organisation pledges 1..N commitments to a BDS drive, all or nothing.
+
+    The organisation is found by website domain (or created); the contact confirms by
+    email and a moderator approves before anything is public.
+    """
+    now = now or timezone.now()
+    client = client or Client()
+    if not campaign.collects_commitments or not campaign.is_open(now):
+        raise CampaignNotOpen(campaign.slug)
+    if not data.commitments:
+        raise ValidationError(_("Pledge at least one commitment."))
+    if len(data.commitments) > MAX_COMMITMENTS:
+        raise ValidationError(
+            _("At most %(n)d commitments in one submission.") % {"n": MAX_COMMITMENTS}
+        )
+    targets = {target.slug: target for target in campaign.targets.all()}
+    today = timezone.localdate(now)
+    commitments = []
+    for index, row in enumerate(data.commitments):
+        try:
+            commitments.append(build_commitment(row, targets=targets, today=today, now=now))
+        except ValidationError as exc:
+            raise InvalidCommitment(index, exc.message_dict) from exc
+    org = data.organisation
+    contact_email = normalise_email(org.contact_email)
+    with transaction.atomic():
+        over_limit = record_attempt(client, contact_email, now=now)
+        organisation = find_or_create_organisation(org)
+        pledge = CommitmentPledge(
+            organisation=organisation,
+            campaign=campaign,
+            contact_name=org.contact_name.strip(),
+            contact_email=contact_email,
+            contact_language=org.contact_language,
+            ip_hash=client.ip_hash,
+        )
+        pledge.full_clean(validate_constraints=False)
+        pledge.save()
+        for commitment in commitments:
+            commitment.pledge = pledge
+            commitment.save()
+        if over_limit:
+            # Held: no email; moderators see it unconfirmed in the queue.
+            return CommitmentPledgeResult(pledge, "held")
+        queue_email(pledge, "contact-confirm")
+    return CommitmentPledgeResult(pledge, "new")
+
+
+# Updates -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpdateData:
+    status: str
+    note: str = ""
+    evidence_url: str = ""
+
+
+def _check_update(data: UpdateData) -> tuple[str, str]:
+    errors: dict[str, str] = {}
+    if data.status not in Status.values:
+        errors["status"] = _("Choose a status.")
+    note = data.note.strip()
+    if len(note) > NOTE_MAX:
+        errors["note"] = _("At most %(n)d characters.") % {"n": NOTE_MAX}
+    url = data.evidence_url.strip()
+    if url:
+        try:
+            HTTP_ONLY(url)
+        except ValidationError:
+            errors["evidence_url"] = _("Give a web address starting with http:// or https://.")
+    if errors:
+        raise ValidationError(errors)
+    return note, url
+
+
+def _apply(commitment: Commitment, update: CommitmentUpdate, *, now: datetime) -> None:
+    """Make an accepted update the commitment's current state (row already locked)."""
+    update.from_status = commitment.status
+    if update.status != commitment.status:
+        commitment.status = update.status
+        commitment.status_changed_at = now
+        if update.status == Status.FULFILLED:
+            commitment.fulfilled_at = now
+        commitment.full_clean(exclude=["pledge", "target"], validate_constraints=False)
+        commitment.save(update_fields=["status", "status_changed_at", "fulfilled_at"])
+        progress.moved(commitment.pledge.campaign_id, "commitments")
+        _status_changed_event(commitment, update, now=now)
+
+
+def post_commitment_update(
+    commitment: Commitment,
+    data: UpdateData,
+    *,
+    source: str,
+    by: AbstractBaseUser | None = None,
+    now: datetime | None = None,
+) -> CommitmentUpdate:
+    """Record a dated update. From the contact it waits for review; from a moderator (or
+    the system) it applies at once. Raises ValidationError or InvalidTransition."""
+    now = now or timezone.now()
+    note, url = _check_update(data)
+    if source not in Source.values:
+        raise ValueError(source)
+    with transaction.atomic():
+        # Lock the row: a contact update and a lapse may race here.
+        locked = (
+            Commitment.objects.select_for_update(of=("self",))
+            .select_related("pledge")
+            .get(pk=commitment.pk)
+        )
+        if locked.pledge.status != APPROVED:
+            raise InvalidTransition(locked, data.status)
+        allowed = can_move(locked.status, data.status)
+        if source == Source.CONTACT and data.status != locked.status:
+            allowed = allowed and data.status in CONTACT_STATUSES
+        if not allowed:
+            raise InvalidTransition(locked, data.status)
+        update = CommitmentUpdate(
+            commitment=locked,
+            source=source,
+            status=data.status,
+            note=note,
+            evidence_url=url,
+            created_at=now,
+        )
+        if source != Source.CONTACT:
+            update.review = Review.ACCEPTED
+            update.reviewed_at = now
+            update.reviewed_by = by
+            _apply(locked, update, now=now)
+        update.full_clean()
+        update.save()
+        if source == Source.MODERATOR:
+            audit.record(
+                "commitment.update",
+                actor=by,
+                target=locked,
+                details={"update": update.pk, "from": update.from_status, "to": update.status},
+            )
+    return update
+
+
+def review_commitment_update(
+    update: CommitmentUpdate,
+    *,
+    accept: bool,
+    by: AbstractBaseUser | None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> CommitmentUpdate:
+    """A moderator accepts a contact's update (it becomes public and moves the status) or
+    rejects it (it stays private). Raises InvalidTransition if it was already reviewed or
+    the commitment has moved on so that the update no longer fits."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = CommitmentUpdate.objects.select_for_update().get(pk=update.pk)
+        if locked.review != Review.PENDING:
+            raise InvalidTransition(locked, Review.ACCEPTED if accept else Review.REJECTED)
+        locked.reviewed_at = now
+        locked.reviewed_by = by
+        if accept:
+            commitment = (
+                Commitment.objects.select_for_update(of=("self",))
+                .select_related("pledge")
+                .get(pk=locked.commitment_id)
+            )
+            if not can_move(commitment.status, locked.status):
+                raise InvalidTransition(commitment, locked.status)
+            locked.review = Review.ACCEPTED
+            _apply(commitment, locked, now=now)
+        else:
+            locked.review = Review.REJECTED
+            locked.review_reason = reason.strip()
+        locked.full_clean()
+        locked.save()
+        audit.record(
+            f"commitmentupdate.{locked.review}",
+            actor=by,
+            target=locked,
+            details={"commitment": locked.commitment_id, "status": locked.status},
+        )
+    return locked
+
+
+def fulfil_commitment(
+    commitment: Commitment,
+    *,
+    by: AbstractBaseUser | None,
+    note: str = "",
+    evidence_url: str = "",
+    now: datetime | None = None,
+) -> CommitmentUpdate:
+    """A moderator records that the commitment was fulfilled."""
+    return post_commitment_update(
+        commitment,
+        UpdateData(status=Status.FULFILLED, note=note, evidence_url=evidence_url),
+        source=Source.MODERATOR,
+        by=by,
+        now=now,
+    )
+
+
+# Deadlines ---------------------------------------------------------------------------------
+
+
+def _due(**filters):
+    return (
+        Commitment.objects.filter(status__in=OPEN, pledge__status=APPROVED, **filters)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def lapse_overdue_commitments(*, now: datetime | None = None) -> int:
+    """Lapse open commitments whose deadline passed more than the grace days ago, and tell
+    the organisation. Safe to run twice: each row is re-checked under its lock."""
+    now = now or timezone.now()
+    cutoff = timezone.localdate(now) - timedelta(days=lapse_grace_days())
+    lapsed = 0
+    for pk in _due(deadline__lt=cutoff).iterator(chunk_size=500):
+        with transaction.atomic():
+            commitment = (
+                Commitment.objects.select_for_update(of=("self",))
+                .select_related("pledge")
+                .filter(pk=pk, status__in=OPEN, pledge__status=APPROVED, deadline__lt=cutoff)
+                .first()
+            )
+            if commitment is None:
+                continue
+            update = CommitmentUpdate(
+                commitment=commitment,
+                source=Source.SYSTEM,
+                review=Review.ACCEPTED,
+                status=Status.LAPSED,
+                created_at=now,
+                reviewed_at=now,
+            )
+            _apply(commitment, update, now=now)
+            update.save()
+            queue_email(commitment, "commitment-lapsed")
+            lapsed += 1
+    return lapsed
+
+
+def send_commitment_reminders(*, now: datetime | None = None) -> tuple[int, int]:
+    """Remind contacts of a deadline within two weeks, and follow up once a deadline has
+    passed. One of each per commitment: safe to run twice. Returns (reminders, follow-ups)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    soon = today + timedelta(days=REMINDER_DAYS_BEFORE)
+    sent = {"reminder_sent_at": 0, "followup_sent_at": 0}
+    plans = [
+        ("reminder_sent_at", "commitment-reminder", {"deadline__range": (today, soon)}),
+        ("followup_sent_at", "commitment-followup", {"deadline__lt": today}),
+    ]
+    for stamp, kind, window in plans:
+        for pk in _due(**{f"{stamp}__isnull": True}, **window).iterator(chunk_size=500):
+            with transaction.atomic():
+                commitment = (
+                    Commitment.objects.select_for_update()
+                    .filter(pk=pk, status__in=OPEN, **{f"{stamp}__isnull": True}, **window)
+                    .first()
+                )
+                if commitment is None:
+                    continue
+                setattr(commitment, stamp, now)
+                commitment.save(update_fields=[stamp])
+                queue_email(commitment, kind)
+                sent[stamp] += 1
+    return sent["reminder_sent_at"], sent["followup_sent_at"]
+
+
+# Events for partners -------------------------------------------------------------------------
+
+
+def _is_public(commitment: Commitment) -> bool:
+    pledge = commitment.pledge
+    return pledge.status == APPROVED and pledge.campaign.is_public()
+
+
+def _status_changed_event(commitment: Commitment, update: CommitmentUpdate, *, now) -> None:
+    """`commitment.status_changed` after a public status change (a moderator's update, an
+    accepted contact update, a lapse); nothing for a commitment the public cannot see.
+
+    Called inside the caller's transaction, the row locked and its new status set.
+    """
+    if not _is_public(commitment):
+        return
+    events.emit(
+        EventType.COMMITMENT_STATUS_CHANGED,
+        representation.commitment_event_payload(
+            commitment,
+            from_status=update.from_status or None,
+            changed_at=now,
+            note=update.note,
+            evidence_url=update.evidence_url,
+        ),
+        campaign=commitment.pledge.campaign,
+    )
+
+
+def commitments_published(pledge: CommitmentPledge) -> None:
+    """A commitment pledge was approved (`pledges.contact.approve`): each of its commitments
+    becomes public, with `from_status` null and its current status (normally "pledged")."""
+    progress.moved(pledge.campaign_id, "commitments")
+    if not pledge.campaign.is_public():
+        return
+    for commitment in pledge.commitments.select_related(
+        "target", "pledge__organisation", "pledge__campaign"
+    ).order_by("pk"):
+        events.emit(
+            EventType.COMMITMENT_STATUS_CHANGED,
+            representation.commitment_event_payload(
+                commitment, from_status=None, changed_at=pledge.moderated_at or timezone.now()
+            ),
+            campaign=pledge.campaign,
+        )

@@ -1,0 +1,20 @@
+"""The email outbox: an email owed is a `PledgeEmail` row plus its task, both written in the
+caller's transaction, so they commit or vanish with the change that owes the email."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from pledges.models import PledgeEmail
+from pledges.tasks import send_pledge_email
+
+
+def queue_email(obj: models.Model, kind: str, *, context: dict | None = None) -> PledgeEmail:
+    """Store the email owed and enqueue its task, in the caller's transaction."""
+    email = PledgeEmail.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        kind=kind,
+        context=context or {},
+    )
+    send_pledge_email.enqueue(email.pk)
+    return email
