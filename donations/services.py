@@ -16,12 +16,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from campaigns.progress import invalidate
+from campaigns import progress
 from donations import money, stripe_gateway
 from donations.models import Donation, StripeEvent
 from donations.tasks import cancel_stripe_subscription, send_donation_receipt
 from lib.transitions import InvalidTransition
-from partners import services as api_services
 from partners.models import Partner
 
 logger = logging.getLogger(__name__)
@@ -57,10 +56,9 @@ def transition(donation: Donation, to: str) -> Donation:
     return donation
 
 
-def _invalidate_on_commit(donation: Donation) -> None:
-    if donation.campaign_id:
-        campaign_id = donation.campaign_id
-        transaction.on_commit(lambda: invalidate(campaign_id))
+def _raised_moved(donation) -> None:
+    """The money raised moved (on commit, the cached figures go stale; goals are checked)."""
+    progress.moved(donation.campaign_id, "raised")
 
 
 # --- Giving online -------------------------------------------------------------------
@@ -157,8 +155,7 @@ def _mark_succeeded(donation: Donation, *, when: datetime) -> None:
     donation.full_clean()
     donation.save()
     send_donation_receipt.enqueue(donation.pk)
-    _invalidate_on_commit(donation)
-    api_services.queue_goal_check(donation.campaign_id)
+    _raised_moved(donation)
     if donation.refunded_minor:
         # The refund arrived before the payment was confirmed.
         _apply_refund(donation, donation.refunded_minor, when=when)
@@ -182,7 +179,7 @@ def _apply_refund(donation: Donation, refunded_minor: int, *, when: datetime) ->
     if changed:
         donation.full_clean()
         donation.save()
-        _invalidate_on_commit(donation)
+        progress.moved(donation.campaign_id)
 
 
 # --- Stripe webhook ------------------------------------------------------------------
@@ -528,6 +525,5 @@ def record_offline_gift(
         gift.save(update_fields=["status", "succeeded_at"])
         if gift.email:
             send_donation_receipt.enqueue(gift.pk)
-        _invalidate_on_commit(gift)
-        api_services.queue_goal_check(gift.campaign_id)
+        _raised_moved(gift)
     return gift

@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.tasks import task
 
+from campaigns import figures
 from campaigns.models import Campaign
 from campaigns.progress import Progress, compute_progress
 from partners.events import emit
@@ -54,3 +55,10 @@ def check_goals(campaign_id: int) -> list[str]:
     if campaign is None:
         return []
     return announce_reached_goals(campaign)
+
+
+def figures_moved(campaign_id: int, keys: frozenset[str]) -> None:
+    """Listener of `campaigns.figures`: a figure that can carry a goal moved, so check the
+    campaign's goals in the worker (the task commits or vanishes with the writer's change)."""
+    if keys & figures.goal_keys():
+        check_goals.enqueue(campaign_id)

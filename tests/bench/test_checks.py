@@ -81,6 +81,7 @@ def test_export_copy_sql_selects_every_signature_with_the_export_columns_by_id()
 
 def test_task_counts_follow_the_queue_and_finished_tasks_can_be_cleared():
     campaign = create_campaign("bench-00")
+    DBTaskResult.objects.all().delete()  # publishing queues its own tasks: count the emails only
     for n in range(3):
         sign(campaign, email=f"q{n}@example.org")
     assert checks.count_ready_tasks() == checks.count_unfinished_tasks() == 3
@@ -98,6 +99,7 @@ def test_task_counts_follow_the_queue_and_finished_tasks_can_be_cleared():
 @postgres_only
 def test_task_runs_and_claiming_workers_after_a_worker_ran_the_queue():
     campaign = create_campaign("bench-00")
+    DBTaskResult.objects.all().delete()  # publishing queues its own tasks: count the emails only
     for n in range(3):
         sign(campaign, email=f"q{n}@example.org")
     run_tasks()
