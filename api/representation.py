@@ -127,14 +127,6 @@ def campaign_payload(
     return payload
 
 
-
-
-
-
-
-
-
-
 def open_books_payload(books) -> dict:
     """The public ledger's figures (donations.queries.open_books); never a donor's name."""
     return {

@@ -80,5 +80,3 @@ class CampaignAdmin(admin.ModelAdmin):
             from pledges.services import record_statement_edit
 
             record_statement_edit(obj)
-
-

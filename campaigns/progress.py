@@ -86,7 +86,10 @@ def compute_progress(campaign: Campaign) -> Progress:
     if campaign.collects_commitments:
         goals["commitments_fulfilled"] = None
     return Progress(
-        campaign_id=campaign.pk, goals=goals, updated_at=timezone.now(), **registry.collect(campaign)
+        campaign_id=campaign.pk,
+        goals=goals,
+        updated_at=timezone.now(),
+        **registry.collect(campaign),
     )
 
 

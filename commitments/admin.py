@@ -34,7 +34,7 @@ class CommitmentInline(admin.TabularInline):
 class CommitmentPledgeAdmin(ModerationQueueMixin, ContactForModeratorsMixin, ReadOnlyAdmin):
     """The moderation queue for commitment pledges: the same decisions as sign-ons."""
 
-    moderate_permission = "pledges.moderate_commitmentpledge"
+    moderate_permission = "commitments.moderate_commitmentpledge"
 
     list_display = ["organisation", "campaign", "status", "commitment_count", "duplicate_hints",
                     "created_at", "contact_confirmed_at"]  # fmt: skip
@@ -98,7 +98,7 @@ class CommitmentAdmin(ReadOnlyAdmin):
     actions = ["post_update"]
 
     def has_post_permission(self, request) -> bool:
-        return request.user.has_perm("pledges.post_commitmentupdate")
+        return request.user.has_perm("commitments.post_commitmentupdate")
 
     @admin.display(description=_("organisation"))
     def organisation(self, obj):
@@ -130,7 +130,7 @@ class CommitmentAdmin(ReadOnlyAdmin):
             return None
         return render(
             request,
-            "admin/pledges/commitment_update.html",
+            "admin/commitments/commitment_update.html",
             {
                 **self.admin_site.each_context(request),
                 "title": _("Post an update"),
@@ -165,7 +165,7 @@ class CommitmentUpdateAdmin(ReadOnlyAdmin):
     actions = ["accept", "reject"]
 
     def has_review_permission(self, request) -> bool:
-        return request.user.has_perm("pledges.review_commitmentupdate")
+        return request.user.has_perm("commitments.review_commitmentupdate")
 
     @admin.display(description=_("organisation"))
     def organisation(self, obj):

@@ -24,7 +24,7 @@ class CommitmentsConfig(AppConfig):
             CommitmentPledge,
             personal_data_key="commitment_pledges",
             on_approved=services.commitments_published,
-            former_labels=("pledges.commitmentpledge",),
+            former_labels=("commitments.commitmentpledge",),
         )
         emails.register()
         pledge_exports.register_source("commitments", _("BDS commitments"), exports.commitment_rows)

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign
 from campaigns import progress
+from campaigns.models import Campaign
 from donations import money, stripe_gateway
 from donations.models import Donation, StripeEvent
 from donations.tasks import cancel_stripe_subscription, send_donation_receipt

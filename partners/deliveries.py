@@ -25,9 +25,7 @@ def deliver_webhook(delivery_id: int, attempt: int = 1) -> bool:
         return False
     subscription = delivery.subscription
     if not subscription.is_active:
-        record_delivery(
-            delivery, ok=False, status=None, error="subscription disabled", final=True
-        )
+        record_delivery(delivery, ok=False, status=None, error="subscription disabled", final=True)
         return False
     body = webhooks.encode(delivery.payload)
     timestamp = int(time.time())

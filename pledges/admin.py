@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from lib.mail import render_email
+from lib.transitions import InvalidTransition
 from pledges import contact, exports, services
 from pledges.forms import ExportForm, RejectForm
 from pledges.models import Organisation, OrgPledge, Signature, StatementVersion, UpdateMailing
@@ -56,7 +57,7 @@ def run_action(modeladmin, request, queryset, service, done_message, **kwargs) -
         try:
             service(obj, by=request.user, **kwargs)
             done += 1
-        except (services.InvalidTransition, ValidationError) as exc:
+        except (InvalidTransition, ValidationError) as exc:
             modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
     if done:
         modeladmin.message_user(request, done_message % {"n": done})
@@ -94,11 +95,15 @@ class SignatureAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Release: send the confirmation email"), permissions=["review"])
     def release_suspects(self, request, queryset):
-        run_action(self, request, queryset, services.release_suspect, _("%(n)d signature(s) released."))
+        run_action(
+            self, request, queryset, services.release_suspect, _("%(n)d signature(s) released.")
+        )
 
     @admin.action(description=_("Discard suspect signatures"), permissions=["review"])
     def discard_suspects(self, request, queryset):
-        run_action(self, request, queryset, services.discard_suspect, _("%(n)d signature(s) discarded."))
+        run_action(
+            self, request, queryset, services.discard_suspect, _("%(n)d signature(s) discarded.")
+        )
 
     def get_urls(self):
         return [
@@ -366,4 +371,6 @@ class UpdateMailingAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send to consenting signers"), permissions=["send"])
     def send(self, request, queryset):
-        run_action(self, request, queryset, services.start_mailing, _("%(n)d update(s) being sent."))
+        run_action(
+            self, request, queryset, services.start_mailing, _("%(n)d update(s) being sent.")
+        )

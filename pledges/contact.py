@@ -81,7 +81,6 @@ def pledge_for_token_value(value) -> ContactConfirmedPledge | None:
     return kind.model.objects.filter(pk=int(pk)).first()
 
 
-
 MODERATION_TRANSITIONS: dict[str, set[str]] = {
     PledgeStatus.UNCONFIRMED: {PledgeStatus.AWAITING_MODERATION},
     PledgeStatus.AWAITING_MODERATION: {PledgeStatus.APPROVED, PledgeStatus.REJECTED},

@@ -4,7 +4,6 @@ Plain forms, not model forms: a model form would validate the unique email and s
 tell a stranger whether an address has signed.
 """
 
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import get_language, gettext

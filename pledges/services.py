@@ -666,4 +666,3 @@ def organisation_approved(pledge: OrgPledge) -> None:
         {"organisation": representation.organisation_payload(pledge.organisation)},
         campaign=pledge.campaign,
     )
-

@@ -140,9 +140,9 @@ def test_moved_models_keep_rows_keys_and_permissions_back_and_forth(django_user_
     assert set(Group.objects.get(name=MODERATORS).permissions.values_list("pk", flat=True)) == (
         moderators
     )
-    assert set(
-        Group.objects.get(name=COMMUNICATIONS).permissions.values_list("pk", flat=True)
-    ) == (communications)
+    assert set(Group.objects.get(name=COMMUNICATIONS).permissions.values_list("pk", flat=True)) == (
+        communications
+    )
     moderate = Permission.objects.get(codename="moderate_commitmentpledge")
     assert moderate.content_type.app_label == "commitments"
     assert Group.objects.get(name=MODERATORS).permissions.filter(pk=moderate.pk).exists()

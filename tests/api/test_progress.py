@@ -3,7 +3,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from api.representation import format_minor
 from campaigns import progress as campaign_progress_module
 from donations import services as donation_services
 from donations.models import ExchangeRate
@@ -77,12 +76,6 @@ def test_fundraising_without_gifts_or_goal(client, db):
         "unconverted": [],
         "by_currency": [],
     }
-
-
-def test_format_minor_follows_the_donations_money_helper():
-    assert format_minor(1234, "EUR") == "12.34"
-    assert format_minor(1234, "JPY") == "1234"
-    assert format_minor(1234, "KWD") == "1.234"
 
 
 def test_progress_is_served_from_the_cache(client, campaign, django_assert_num_queries):

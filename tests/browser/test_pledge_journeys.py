@@ -138,7 +138,7 @@ def test_commitment_pledged_confirmed_approved_reported_fulfilled_and_tracked(
     pledge = CommitmentPledge.objects.get(organisation__domain="refusers.example")
 
     staff_page(moderator)
-    run_admin_action(page, site, "pledges/commitmentpledge/", pledge.pk, "approve", "approved.")
+    run_admin_action(page, site, "commitments/commitmentpledge/", pledge.pk, "approve", "approved.")
 
     # The contact, in their own browser, reports through the link in the approval email.
     contact_context = browser.new_context()
@@ -157,7 +157,12 @@ def test_commitment_pledged_confirmed_approved_reported_fulfilled_and_tracked(
         assert contact.locator(".status-fulfilled").count() == 0
 
         run_admin_action(
-            page, site, "pledges/commitmentupdate/", update.pk, "accept", "1 update(s) accepted."
+            page,
+            site,
+            "commitments/commitmentupdate/",
+            update.pk,
+            "accept",
+            "1 update(s) accepted.",
         )
 
         contact.goto(f"{site.url}/c/bds/tracker/")

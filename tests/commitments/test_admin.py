@@ -20,9 +20,9 @@ from tests.conftest import PERSONAS, verified_login
 
 pytestmark = pytest.mark.django_db
 
-PLEDGES = "/staff/admin/pledges/commitmentpledge/"
-COMMITMENTS = "/staff/admin/pledges/commitment/"
-UPDATES = "/staff/admin/pledges/commitmentupdate/"
+PLEDGES = "/staff/admin/commitments/commitmentpledge/"
+COMMITMENTS = "/staff/admin/commitments/commitment/"
+UPDATES = "/staff/admin/commitments/commitmentupdate/"
 EXPORT = "/staff/admin/pledges/signature/export/"
 
 

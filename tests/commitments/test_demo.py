@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from campaigns.models import Campaign
+from campaigns.progress import compute_progress
 from commitments.models import Commitment, CommitmentPledge
-from pledges.progress import pledge_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def test_demo_has_commitments_in_various_states_and_is_idempotent(client):
     campaign = Campaign.objects.get(slug="big-tech-bds")
     assert CommitmentPledge.objects.filter(campaign=campaign, status="approved").count() == 4
     assert Commitment.objects.count() == 6
-    counts = pledge_counts(campaign)["commitments"]
+    counts = compute_progress(campaign).commitments
     assert counts == {
         "pledged": 3,
         "in_progress": 1,

@@ -212,7 +212,7 @@ def test_tampered_and_foreign_tokens_do_not_open_the_page(client, drive):
     approved = approved_pledge(drive, boycott())
     path = report_path(approved)
     assert client.get(path[:-3] + "abc/").status_code == 400
-    contact_token = tokens.make_token("contact", f"pledges.commitmentpledge:{approved.pk}")
+    contact_token = tokens.make_token("contact", f"commitments.commitmentpledge:{approved.pk}")
     assert client.get(f"/commitments/report/{contact_token}/").status_code == 400
     assert client.post(path[:-3] + "abc/", {"status": "fulfilled"}).status_code == 400
     assert not CommitmentUpdate.objects.exists()

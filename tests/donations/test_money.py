@@ -77,3 +77,9 @@ def test_supported_currencies_always_include_the_big_three(settings):
 )
 def test_minor_major_round_trip(minor, currency):
     assert money.to_minor(money.from_minor(minor, currency), currency) == minor
+
+
+def test_decimal_string_is_minor_units_in_the_currency_exponent():
+    assert money.decimal_string(1234, "EUR") == "12.34"
+    assert money.decimal_string(1234, "JPY") == "1234"
+    assert money.decimal_string(1234, "KWD") == "1.234"

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from campaigns.models import Campaign
+from campaigns.progress import compute_progress
 from pledges.models import OrgPledge, Signature
-from pledges.progress import pledge_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def test_demo_has_confirmed_listed_signatures_and_approved_organisations_and_is_
     for _ in range(2):
         call_command("load_demo", "--password", "demo-pass-123", stdout=StringIO())
     campaign = Campaign.objects.get(slug="refuse-extraction")
-    counts = pledge_counts(campaign)
+    counts = compute_progress(campaign).as_dict()
     assert counts["signatures"] == 8
     assert counts["pending_signatures"] == 1
     assert counts["organisations"] == 3

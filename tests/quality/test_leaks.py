@@ -115,9 +115,7 @@ def populated(settings, comms, moderator, finance, outsider):
         contact_name="Cornelius Commitcontact",
         contact_email="cornelius@leak-commit.example",
     ).pledge
-    commitment_pledge = contact.approve(
-        contact.confirm_contact(commitment_pledge)[0], by=moderator
-    )
+    commitment_pledge = contact.approve(contact.confirm_contact(commitment_pledge)[0], by=moderator)
     contact_update(
         commitment_pledge.commitments.get(), "in_progress", note="Secret pending report note"
     )

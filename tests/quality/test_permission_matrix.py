@@ -36,23 +36,23 @@ MODELS: dict[str, tuple[set[str], set[str]]] = {
     "otp_static.staticdevice": (NOBODY, NOBODY),
     "campaigns.campaign": ({COMMS, MOD, FIN}, {COMMS}),
     "campaigns.target": ({COMMS, MOD}, {COMMS}),
-    "campaigns.auditevent": (NOBODY, NOBODY),  # superusers only
-    "campaigns.partner": ({COMMS}, {COMMS}),
-    "campaigns.partnertoken": ({COMMS}, {COMMS}),
+    "staff.auditevent": (NOBODY, NOBODY),  # superusers only
+    "partners.partner": ({COMMS}, {COMMS}),
+    "partners.partnertoken": ({COMMS}, {COMMS}),
     "pledges.statementversion": ({COMMS, MOD}, NOBODY),
     "pledges.signature": ({COMMS, MOD}, NOBODY),
     "pledges.organisation": ({COMMS, MOD}, NOBODY),
     "pledges.orgpledge": ({COMMS, MOD}, NOBODY),
     "pledges.updatemailing": ({COMMS}, {COMMS}),
-    "pledges.commitmentpledge": ({COMMS, MOD}, NOBODY),
-    "pledges.commitment": ({COMMS, MOD}, NOBODY),
-    "pledges.commitmentupdate": ({COMMS, MOD}, NOBODY),
+    "commitments.commitmentpledge": ({COMMS, MOD}, NOBODY),
+    "commitments.commitment": ({COMMS, MOD}, NOBODY),
+    "commitments.commitmentupdate": ({COMMS, MOD}, NOBODY),
     "donations.donation": ({FIN}, NOBODY),
     "donations.offlinegift": ({FIN}, {FIN}),
     "donations.exchangerate": ({FIN}, {FIN}),
     "donations.stripeevent": ({FIN}, NOBODY),
-    "api.webhooksubscription": ({COMMS}, NOBODY),
-    "api.webhookdelivery": ({COMMS}, NOBODY),
+    "partners.webhooksubscription": ({COMMS}, NOBODY),
+    "partners.webhookdelivery": ({COMMS}, NOBODY),
 }
 STAFF = {COMMS, MOD, FIN}
 
@@ -140,7 +140,7 @@ def queue(db, moderator):
 
 ACTIONS = [
     ("pledges/orgpledge/", "approve", OrgPledge, "orgpledge", {MOD}),
-    ("pledges/commitmentpledge/", "approve", CommitmentPledge, "commitmentpledge", {MOD}),
+    ("commitments/commitmentpledge/", "approve", CommitmentPledge, "commitmentpledge", {MOD}),
 ]
 
 
@@ -161,12 +161,14 @@ def test_moderation_actions_change_nothing_unless_allowed(
 
 
 @pytest.mark.parametrize("persona", [COMMS, MOD])
-@pytest.mark.parametrize("key", ["orgpledge", "commitmentpledge"])
+@pytest.mark.parametrize(
+    ("key", "app"), [("orgpledge", "pledges"), ("commitmentpledge", "commitments")]
+)
 def test_contact_people_are_shown_to_moderators_not_to_other_staff(
-    persona_client, queue, persona, key
+    persona_client, queue, persona, key, app
 ):
     obj = queue[key]
-    response = persona_client(persona).get(f"{ADMIN}pledges/{key}/{obj.pk}/change/")
+    response = persona_client(persona).get(f"{ADMIN}{app}/{key}/{obj.pk}/change/")
     assert response.status_code == 200
     body = response.content.decode()
     shown = obj.contact_email in body or obj.contact_name in body

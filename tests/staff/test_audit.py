@@ -75,7 +75,7 @@ def test_superusers_read_the_log_but_nobody_can_add_change_or_delete(client, sup
     services.publish(create_campaign("ro", live=False), by=comms)
     event = AuditEvent.objects.get()
     verified_login(client, superuser)
-    url = f"{ADMIN}campaigns/auditevent/"
+    url = f"{ADMIN}staff/auditevent/"
     listing = client.get(url)
     assert listing.status_code == 200 and "campaign.launch" in listing.content.decode()
     detail = client.get(f"{url}{event.pk}/change/")
@@ -92,5 +92,5 @@ def test_superusers_read_the_log_but_nobody_can_add_change_or_delete(client, sup
 @pytest.mark.parametrize("persona", ["comms", "moderator", "finance"])
 def test_staff_other_than_superusers_cannot_see_the_log(persona, persona_client):
     client = persona_client(persona)
-    assert client.get(f"{ADMIN}campaigns/auditevent/").status_code == 403
+    assert client.get(f"{ADMIN}staff/auditevent/").status_code == 403
     assert "auditevent" not in client.get(ADMIN).content.decode()
