@@ -76,7 +76,5 @@ class CampaignAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "statement" in form.changed_data:
-            # A signed statement never changes silently: snapshot the new text as a version.
-            from pledges.services import record_statement_edit
-
-            record_statement_edit(obj)
+            # A signed statement never changes silently: pledges snapshots it as a version.
+            services.statement_edited(obj)

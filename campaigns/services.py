@@ -1,5 +1,6 @@
 """The only code that changes campaigns: one function per use case, each atomic."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -110,3 +111,19 @@ def run_schedule(*, now: datetime | None = None) -> tuple[int, int]:
         except InvalidTransition:
             pass
     return launched, closed
+
+
+# Apps that keep something per statement text (pledges keeps the versions people signed)
+# register here from their AppConfig.ready; campaigns imports none of them.
+_statement_listeners: list[Callable[[Campaign], object]] = []
+
+
+def on_statement_edited(listener: Callable[[Campaign], object]) -> None:
+    if listener not in _statement_listeners:
+        _statement_listeners.append(listener)
+
+
+def statement_edited(campaign: Campaign) -> None:
+    """Staff changed the campaign's statement text (inside the edit's transaction)."""
+    for listener in _statement_listeners:
+        listener(campaign)

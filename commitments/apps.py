@@ -6,6 +6,7 @@ class CommitmentsConfig(AppConfig):
     verbose_name = "BDS commitments"
 
     def ready(self):
+        # Imported here, not at the top: models may only load once the app registry is ready.
         from django.utils.translation import gettext_lazy as _
 
         from campaigns import figures
@@ -24,7 +25,7 @@ class CommitmentsConfig(AppConfig):
             CommitmentPledge,
             personal_data_key="commitment_pledges",
             on_approved=services.commitments_published,
-            former_labels=("commitments.commitmentpledge",),
+            former_labels=("pledges.commitmentpledge",),
         )
         emails.register()
         pledge_exports.register_source("commitments", _("BDS commitments"), exports.commitment_rows)

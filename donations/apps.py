@@ -6,6 +6,7 @@ class DonationsConfig(AppConfig):
     verbose_name = "Donations"
 
     def ready(self):
+        # Imported here, not at the top: models may only load once the app registry is ready.
         from campaigns import figures
         from donations import progress
 

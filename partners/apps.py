@@ -6,6 +6,7 @@ class PartnersConfig(AppConfig):
     verbose_name = "Partners"
 
     def ready(self):
+        # Imported here, not at the top: models may only load once the app registry is ready.
         from campaigns import figures
         from partners import goals
 

@@ -6,9 +6,11 @@ class PledgesConfig(AppConfig):
     verbose_name = "Pledges"
 
     def ready(self):
+        # Imported here, not at the top: models may only load once the app registry is ready.
         from django.utils.translation import gettext_lazy as _
 
         from campaigns import figures
+        from campaigns import services as campaign_services
         from pledges import contact, exports, progress, services
         from pledges.models import OrgPledge
 
@@ -25,6 +27,7 @@ class PledgesConfig(AppConfig):
         exports.register_source(
             "organisations", _("Organisational sign-ons"), exports.org_pledge_rows
         )
+        campaign_services.on_statement_edited(services.record_statement_edit)
         contact.register_kind(
             OrgPledge, personal_data_key="org_pledges", on_approved=services.organisation_approved
         )

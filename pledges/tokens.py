@@ -8,7 +8,8 @@ from django.core import signing
 
 DAY = 24 * 3600
 
-# purpose: (salt, lifetime in seconds)
+# purpose: (salt, lifetime in seconds). Salts are fixed strings, not module paths: changing one
+# breaks every link already emailed.)
 PURPOSES = {
     "confirm": ("pledges.signature.confirm", 14 * DAY),
     "withdraw": ("pledges.signature.withdraw", 365 * DAY),

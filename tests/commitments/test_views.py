@@ -279,3 +279,18 @@ def test_merging_organisations_moves_their_commitment_pledges(drive):
     services.merge_organisations(a, [b], by=None)
     assert CommitmentPledge.objects.filter(organisation=a).count() == 2
     assert not Organisation.objects.filter(pk=b.pk).exists()
+
+
+def test_links_emailed_before_commitments_moved_app_still_open(client, drive):
+    """Contact and personal-data links name the pledge by model label; links sent while the
+    model was `pledges.commitmentpledge` keep working."""
+    row = pledge(drive, boycott()).pledge
+    confirm = tokens.make_token("contact", f"pledges.commitmentpledge:{row.pk}")
+    assert client.get(f"/confirm-contact/{confirm}/").status_code == 200
+    client.post(f"/confirm-contact/{confirm}/")
+    row.refresh_from_db()
+    assert row.status == CommitmentPledge.Status.AWAITING_MODERATION
+    my_data = tokens.make_token("my-data", f"pledges.commitmentpledge:{row.pk}")
+    page = client.get(f"/my-data/{my_data}/")
+    assert page.status_code == 200
+    assert "Commitment pledges you are the contact for" in page.content.decode()
