@@ -4,6 +4,7 @@ from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
+from lib.clients import client_ip
 from partners.models import PartnerToken, hash_token
 
 
@@ -85,6 +86,10 @@ class PublicRateThrottle(_SettingsRateThrottle):
     """Anonymous readers, per client IP."""
 
     scope = "public"
+
+    def get_ident(self, request) -> str:
+        # DRF's own get_ident believes any X-Forwarded-For when NUM_PROXIES is unset.
+        return client_ip(request) or "unknown"
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, PartnerToken):

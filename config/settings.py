@@ -121,7 +121,7 @@ _cache_url = env_str("CACHE_URL") or env_str("REDIS_URL")
 if _cache_url.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lib.cache.ResilientRedisCache",
             "LOCATION": _cache_url,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "coalition"),
         }
@@ -269,6 +269,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
+    # The same client address as the sign form (lib/clients.py): only our own proxies count.
+    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Coalition campaigns API",

@@ -1,19 +1,78 @@
-"""`/healthz`: whether the site can serve."""
+"""`/healthz`: what the site depends on, for monitoring and load balancers.
 
-from django.db import connection
-from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+The answer is 503 only when the site cannot serve (the database is down). A cache outage or a
+task queue falling behind is reported as "degraded" with a 200, so a load balancer keeps
+sending traffic while monitoring sees what is wrong:
+
+    {"status": "degraded",
+     "database": {"ok": true},
+     "cache": {"ok": false, "error": "ConnectionError"},
+     "tasks": {"ok": true, "ready": 3, "oldest_ready_seconds": 2}}
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.db.models import Case, F, When
+from django.db.models.functions import Greatest
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+HEALTH_KEY = "healthz:probe"
 
 
-@require_GET
-@never_cache
-def healthz(request: HttpRequest) -> HttpResponse:
+def database_health() -> dict:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": False}, status=503)
-    return JsonResponse({"status": "ok", "database": True})
+    except DatabaseError as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": True}
+
+
+def cache_health() -> dict:
+    ping = getattr(cache, "ping", None)
+    if ping is not None:  # lib.cache.ResilientRedisCache: asks the server itself
+        error = ping()
+        return {"ok": True} if error is None else {"ok": False, "error": error}
+    try:
+        cache.set(HEALTH_KEY, 1, 10)
+        ok = cache.get(HEALTH_KEY) == 1
+    except Exception as exc:  # noqa: BLE001 - any backend failure is "not ok" here
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": True} if ok else {"ok": False, "error": "lost write"}
+
+
+def tasks_health() -> dict:
+    """How many tasks wait for a worker, and how long the oldest has waited."""
+    waiting_since = Case(
+        When(run_after=get_date_max(), then=F("enqueued_at")),
+        default=Greatest(F("enqueued_at"), F("run_after")),
+    )
+    ready = DBTaskResult.objects.ready()
+    oldest = ready.annotate(since=waiting_since).order_by("since").values_list("since", flat=True)
+    first = oldest.first()
+    age = int((timezone.now() - first).total_seconds()) if first else 0
+    limit = getattr(settings, "HEALTH_TASK_QUEUE_MAX_AGE_SECONDS", 300)
+    return {"ok": age <= limit, "ready": ready.count(), "oldest_ready_seconds": max(age, 0)}
+
+
+@require_safe
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = database_health()
+    body = {"status": "ok", "database": database, "cache": cache_health()}
+    if not database["ok"]:
+        body["status"] = "unavailable"
+        return JsonResponse(body, status=503)
+    try:
+        body["tasks"] = tasks_health()
+    except DatabaseError as exc:
+        body["tasks"] = {"ok": False, "error": type(exc).__name__}
+    if not (body["cache"]["ok"] and body["tasks"]["ok"]):
+        body["status"] = "degraded"
+    return JsonResponse(body)

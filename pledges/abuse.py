@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.http import HttpRequest
 
+from lib.clients import client_ip
 from pledges.models import SigningAttempt
 
 # (maximum attempts, window in seconds). The per-IP limit is generous on purpose:
@@ -32,20 +33,6 @@ def rate_limits() -> dict[str, tuple[int, int]]:
 def keyed_hash(value: str, *, purpose: str) -> str:
     key = f"{settings.SECRET_KEY}:{purpose}".encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
-
-
-def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR, unless TRUSTED_PROXY_COUNT says how many proxies of ours add X-Forwarded-For."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 @dataclass(frozen=True)

@@ -130,23 +130,6 @@ def test_qr_rejects_bad_query_with_400(client, campaign, query):
     assert client.get(f"/c/refuse/qr.png?{query}").status_code == 400
 
 
-def test_healthz_answers_200_when_database_answers(client, db):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": True}
-
-
-def test_healthz_answers_503_when_database_fails(client, db, monkeypatch):
-    from django.db import connection
-    from django.db.utils import OperationalError
-
-    def broken_cursor(*args, **kwargs):
-        raise OperationalError("database is down")
-
-    monkeypatch.setattr(connection, "cursor", broken_cursor)
-    assert client.get("/healthz").status_code == 503
-
-
 def test_state_changes_are_not_possible_over_get(client, campaign):
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.LIVE

@@ -151,7 +151,8 @@ def test_a_lost_connection_is_a_503_too(visitor, campaign):
 def test_healthz_says_503_while_the_database_is_down(visitor, database_down):
     response = visitor.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["database"] is False
+    assert response.json()["database"] == {"ok": False, "error": "OperationalError"}
+    assert response.json()["status"] == "unavailable"
 
 
 def test_other_errors_stay_500(visitor, campaign):
@@ -225,3 +226,22 @@ def test_sweeper_rejects_a_nonsense_age():
 
     with pytest.raises(CommandError):
         call_command("requeue_stale_tasks", "--older-than", "0")
+
+
+def test_the_api_answers_a_database_outage_in_its_json_error_shape(visitor, campaign):
+    def refuse(*args):
+        raise OperationalError("connection refused")
+
+    with connection.execute_wrapper(refuse):
+        response = visitor.get("/api/v1/campaigns/refuse/progress/")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["status"] == 503
+    assert response["Retry-After"] == "30"
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+def test_unknown_api_paths_answer_json_404_for_every_method(method):
+    response = getattr(Client(enforce_csrf_checks=True), method)("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
