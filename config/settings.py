@@ -45,13 +45,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "anymail",
+    # Before django_tasks_db: its `db_worker` command is wrapped by ours (lib/task_queue.py).
+    "lib",
     "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    # Our rooms, from the ground floor up: a room imports only rooms listed before it.
-    "lib",
+    # Our rooms, from the ground floor up (lib above): a room imports only rooms before it.
     "staff",
     "campaigns",
     "partners",
@@ -133,6 +134,10 @@ else:
 
 # Background work: Django's Tasks framework, stored in the same database as the data.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task claimed longer ago than this is taken as abandoned by a killed worker and requeued.
+TASK_STALE_MINUTES = env_int("TASK_STALE_MINUTES", 10)
+# /healthz calls the task queue degraded when its oldest waiting task waited longer than this.
+HEALTH_TASK_QUEUE_MAX_AGE_SECONDS = env_int("HEALTH_TASK_QUEUE_MAX_AGE_SECONDS", 300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

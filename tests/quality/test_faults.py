@@ -204,6 +204,23 @@ def test_sweeper_requeues_a_task_whose_worker_died_and_it_runs_once(comms):
     assert len(mail.outbox) == 1
 
 
+def test_a_starting_worker_requeues_what_a_killed_worker_left_running(comms, settings):
+    settings.TASK_STALE_MINUTES = 10
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        create_campaign("restarted")
+        row = kill_worker_mid_task()
+    with time_machine.travel(start + timedelta(minutes=5), tick=False):
+        run_tasks()  # a restart soon after: the task may still be running elsewhere
+        row.refresh_from_db()
+        assert row.status == TaskResultStatus.RUNNING
+    with time_machine.travel(start + timedelta(minutes=11), tick=False):
+        run_tasks()  # no cron needed: the starting worker requeues it and runs it
+        row.refresh_from_db()
+        assert row.status == TaskResultStatus.SUCCESSFUL
+    assert len(mail.outbox) == 1
+
+
 def test_a_task_killed_after_its_effect_does_not_repeat_it(comms):
     """The worker died after sending but before recording success: the rerun sends nothing."""
     start = timezone.now()

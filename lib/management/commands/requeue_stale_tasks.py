@@ -9,17 +9,8 @@ twice is safe too: it is one UPDATE over rows still RUNNING.
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
-from django.tasks import TaskResultStatus
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
-
-def requeue_stale_tasks(older_than: timedelta) -> int:
-    """Move RUNNING rows claimed more than `older_than` ago back to READY; return how many."""
-    cutoff = timezone.now() - older_than
-    return DBTaskResult.objects.filter(
-        status=TaskResultStatus.RUNNING, started_at__lt=cutoff
-    ).update(status=TaskResultStatus.READY, started_at=None)
+from lib.task_queue import requeue_stale_tasks
 
 
 class Command(BaseCommand):
