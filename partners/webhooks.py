@@ -2,11 +2,11 @@
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import socket
-import urllib.error
-import urllib.request
+import ssl
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -38,19 +38,28 @@ def url_problem(url: str) -> str | None:
     return str(_("Webhook URLs must use HTTPS."))
 
 
-def address_allowed(host: str) -> bool:
-    """Refuse private, loopback and link-local addresses (no reaching inside our network)."""
-    if host in LOOPBACK_HOSTS and allow_http_loopback():
-        return True
+def allowed_address(host: str, port: int) -> str | None:
+    """The address to connect to for `host`, or None when any of its addresses is private,
+    loopback or link-local (no reaching inside our network). Resolved once: the delivery
+    connects to exactly this address, so a DNS answer that changes between the check and
+    the connection (rebinding) cannot move it inside."""
     try:
-        infos = socket.getaddrinfo(host, None)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError:
-        return False
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            return False
-    return True
+        return None
+    addresses = [info[4][0] for info in infos]
+    if not addresses:
+        return None
+    loopback_ok = host in LOOPBACK_HOSTS and allow_http_loopback()
+    for address in addresses:
+        ip = ipaddress.ip_address(address)
+        if not (ip.is_global or (loopback_ok and ip.is_loopback)):
+            return None
+    return addresses[0]
+
+
+def address_allowed(host: str) -> bool:
+    return allowed_address(host, 443) is not None
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
@@ -84,31 +93,54 @@ class Outcome:
     error: str = ""
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect could lead to an address we refuse; treat it as a failure."""
+def _pinned(connection_class, address: str):
+    """An http.client connection that connects to `address` whatever `host` resolves to now,
+    while TLS still checks the certificate against `host` (SNI and verification)."""
 
-    def redirect_request(self, *args, **kwargs):
-        return None
+    class Pinned(connection_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            # http.client sets this per instance in __init__; it makes every connection.
+            self._create_connection = self._connect_pinned
 
+        def _connect_pinned(self, host_port, timeout=None, source_address=None):
+            return socket.create_connection((address, host_port[1]), timeout, source_address)
 
-_opener = urllib.request.build_opener(_NoRedirects)
+    return Pinned
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
-    host = (urlsplit(url).hostname or "").lower()
-    if not address_allowed(host):
-        return Outcome(False, None, "address not allowed")
-    request = urllib.request.Request(  # noqa: S310 - scheme checked by url_problem
-        url,
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/json", "User-Agent": "coalition-webhooks/1"}
-        | headers,
-    )
+    """POST `body` to `url`; redirects are not followed (one could lead to an address we
+    refuse) and count as a failure."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    https = parts.scheme == "https"
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return Outcome(200 <= response.status < 300, response.status)
-    except urllib.error.HTTPError as exc:
-        return Outcome(False, exc.code, f"HTTP {exc.code}")
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return Outcome(False, None, str(exc)[:500])
+        port = parts.port or (443 if https else 80)
+    except ValueError:
+        return Outcome(False, None, "invalid port")
+    address = allowed_address(host, port)
+    if address is None:
+        return Outcome(False, None, "address not allowed")
+    if https:
+        connection = _pinned(http.client.HTTPSConnection, address)(
+            host, port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
+        )
+    else:
+        connection = _pinned(http.client.HTTPConnection, address)(
+            host, port, timeout=TIMEOUT_SECONDS
+        )
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    all_headers = {"Content-Type": "application/json", "User-Agent": "coalition-webhooks/1"}
+    try:
+        connection.request("POST", path, body=body, headers=all_headers | headers)
+        status = connection.getresponse().status
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        return Outcome(False, None, str(exc)[:500] or type(exc).__name__)
+    finally:
+        connection.close()
+    if 200 <= status < 300:
+        return Outcome(True, status)
+    return Outcome(False, status, f"HTTP {status}")

@@ -1,6 +1,7 @@
 """Webhooks: partners subscribe, events are signed and delivered by the task queue."""
 
 import json
+import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -242,3 +243,39 @@ def test_emit_event_inside_failed_transaction_leaves_nothing(partner, campaign, 
     assert not WebhookDelivery.objects.exists()
     run_tasks()
     assert receiver.requests == []
+
+
+def test_delivery_connects_to_the_address_it_checked_not_a_rebound_one(monkeypatch, settings):
+    """DNS rebinding: the name answers a public address for the check, then a private one.
+    The delivery resolves once and connects to the address it checked."""
+    settings.WEBHOOKS_ALLOW_HTTP_LOOPBACK = False
+    answers = iter(["93.184.216.34", "127.0.0.1", "127.0.0.1"])
+    lookups, connections = [], []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    def create_connection(address, *args, **kwargs):
+        connections.append(address)
+        raise ConnectionRefusedError("no network in tests")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    outcome = webhooks.post("https://hooks.example.org/in", b"{}", {})
+    assert not outcome.ok
+    assert lookups == ["hooks.example.org"]
+    assert connections == [("93.184.216.34", 443)]
+
+
+def test_a_name_with_any_private_address_is_refused(monkeypatch, settings):
+    settings.WEBHOOKS_ALLOW_HTTP_LOOPBACK = False
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", port)),
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    assert webhooks.post("https://mixed.example.org/", b"{}", {}).error == "address not allowed"
