@@ -52,6 +52,7 @@ def bench_env(**extra: str) -> dict[str, str]:
         CACHE_URL=REDIS_URL,
         DEBUG="0",
         SECRET_KEY="bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH",  # noqa: S106
+        HASH_KEY="bench-only-hash-key-0123456789",
         ALLOWED_HOSTS=f"{HOST},localhost",
         SITE_URL=f"https://{HOST}:{PORT}",
         # Production sits behind a TLS proxy: wrk sends X-Forwarded-Proto: https.

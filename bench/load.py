@@ -25,6 +25,7 @@ from psycopg import sql  # noqa: E402
 
 from campaigns import services as campaign_services  # noqa: E402
 from campaigns.models import Campaign, CampaignTranslation  # noqa: E402
+from pledges.mailboxes import email_hash  # noqa: E402
 from pledges.models import Organisation, OrgPledge, Signature  # noqa: E402
 from pledges.services import record_statement_version  # noqa: E402
 
@@ -43,7 +44,8 @@ STATEMENT = (
 
 
 # The fields each COPY writes, in the order of the rows written below.
-SIGNATURE_FIELDS = ["campaign", "statement_version", "status", "name", "email", "country",
+SIGNATURE_FIELDS = ["campaign", "statement_version", "status", "name", "email", "email_hash",
+                    "country",
                     "affiliation", "language", "show_publicly", "updates_consent", "ip_hash",
                     "created_at", "confirmed_at", "reminders_sent",
                     "shared_with_partner"]  # fmt: skip
@@ -108,13 +110,15 @@ def copy_signatures(campaigns: list[tuple[int, int]], total: int, rng: random.Ra
                 for _ in range(count):
                     serial += 1
                     signed = start + timedelta(seconds=serial * 5_000_000 // total)
+                    email = f"signer{serial}@mail{serial % 5000}.example.org"
                     copy.write_row(
                         (
                             campaign_id,
                             version_id,
                             "confirmed",
                             names[serial % len(names)],
-                            f"signer{serial}@mail{serial % 5000}.example.org",
+                            email,
+                            email_hash(email),
                             COUNTRIES[serial % len(COUNTRIES)],
                             "",
                             "en",

@@ -27,6 +27,15 @@ if not SECRET_KEY:
 if not DEBUG and SECRET_KEY == _LOCAL_SECRET:
     raise ImproperlyConfigured("Set a real SECRET_KEY when DEBUG is off")
 
+# The key of the keyed hashes of emails, phone numbers and IP addresses (lib/hashing.py): its
+# own key, so rotating SECRET_KEY keeps dedupe and rate limits working. Required in production.
+_LOCAL_HASH_KEY = "local-development-only-hash-key-not-for-production"  # noqa: S105
+HASH_KEY = env_str("HASH_KEY", _LOCAL_HASH_KEY if DEBUG else "")
+if not HASH_KEY:
+    raise ImproperlyConfigured("HASH_KEY is required when DEBUG is off")
+if not DEBUG and HASH_KEY == _LOCAL_HASH_KEY:
+    raise ImproperlyConfigured("Set a real HASH_KEY when DEBUG is off")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ADMIN_PATH = env_str("ADMIN_PATH", "staff/admin/").strip("/") + "/"
@@ -158,8 +167,14 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+# axes has one limit and one cool-off for all its lockout parameters, so staff.lockout adds
+# a lock on the username alone, whatever the address (password spraying), higher and slower.
+AXES_HANDLER = "staff.lockout.StaffLockoutHandler"
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 20)
+AXES_USERNAME_COOLOFF_TIME = timedelta(minutes=env_int("AXES_USERNAME_COOLOFF_MINUTES", 120))
 # Staff must confirm a TOTP code (or a one-time backup code) before any staff page opens.
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
+STAFF_ENROLMENT_LINK_HOURS = env_int("STAFF_ENROLMENT_LINK_HOURS", 24)  # enrolment link lifetime
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Coalition staff")
 
 LANGUAGE_CODE = "en"

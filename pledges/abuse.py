@@ -6,15 +6,16 @@ submissions are not rejected: the services store them as suspect, uncounted and 
 for moderators, and the sender sees the usual "check your email" page.
 """
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest
 
 from lib.clients import client_ip
+from lib.hashing import keyed_hash
+from pledges.mailboxes import canonical_email, email_hash
 from pledges.models import SigningAttempt
 
 # (maximum attempts, window in seconds). The per-IP limit is generous on purpose:
@@ -30,11 +31,6 @@ def rate_limits() -> dict[str, tuple[int, int]]:
     return {**DEFAULT_RATE_LIMITS, **getattr(settings, "PLEDGE_RATE_LIMITS", {})}
 
 
-def keyed_hash(value: str, *, purpose: str) -> str:
-    key = f"{settings.SECRET_KEY}:{purpose}".encode()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
-
-
 @dataclass(frozen=True)
 class Client:
     """The submitter as the services see it: hashes only."""
@@ -45,10 +41,6 @@ class Client:
     def from_request(cls, request: HttpRequest) -> "Client":
         ip = client_ip(request)
         return cls(ip_hash=keyed_hash(ip, purpose="ip") if ip else "")
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().casefold()
 
 
 def email_domain(email: str) -> str:
@@ -73,13 +65,27 @@ def shared_mail_domains() -> frozenset[str]:
     return SHARED_MAIL_DOMAINS | {domain.casefold() for domain in extra}
 
 
+def _serialise_per_address(hashed: str) -> None:
+    """Take a transaction-long lock on this address: concurrent submissions for one mailbox
+    count and log one after another, so N racing requests cannot all see "under the limit".
+    Other addresses are not held up. SQLite runs one writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [hashed])
+
+
 def record_attempt(client: Client, email: str, *, now: datetime) -> bool:
-    """Log one submission; True when it goes over any limit (it is still logged)."""
-    email_hash = keyed_hash(email, purpose="email")
-    domain = email_domain(email)
+    """Log one submission; True when it goes over any limit (it is still logged).
+
+    Call it inside the caller's transaction: the per-address lock lasts until it ends.
+    Aliases of one mailbox (`a.b+x@gmail.com`, `ab@googlemail.com`) count as one address.
+    """
+    hashed = email_hash(email)
+    _serialise_per_address(hashed)
+    domain = email_domain(canonical_email(email))
     limits = rate_limits()
     over = False
-    checks = [("email", {"email_hash": email_hash})]
+    checks = [("email", {"email_hash": hashed})]
     if domain not in shared_mail_domains():
         checks.append(("domain", {"email_domain": domain}))
     if client.ip_hash:
@@ -93,6 +99,6 @@ def record_attempt(client: Client, email: str, *, now: datetime) -> bool:
         if recent.values("pk")[:limit].count() >= limit:
             over = True
     SigningAttempt.objects.create(
-        ip_hash=client.ip_hash, email_hash=email_hash, email_domain=domain, created_at=now
+        ip_hash=client.ip_hash, email_hash=hashed, email_domain=domain, created_at=now
     )
     return over

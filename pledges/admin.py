@@ -66,7 +66,7 @@ def run_action(modeladmin, request, queryset, service, done_message, **kwargs) -
 @admin.register(Signature)
 class SignatureAdmin(ReadOnlyAdmin):
     list_display = ["name", "campaign", "status", "country", "show_publicly", "created_at"]
-    list_filter = ["status", "campaign", "show_publicly", "updates_consent"]
+    list_filter = ["status", "campaign", "show_publicly", "updates_consent", "alias_duplicate"]
     search_fields = ["name"]
     list_select_related = ["campaign"]
     readonly_fields = [

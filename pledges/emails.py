@@ -151,11 +151,28 @@ def contact_confirm_email(email: PledgeEmail, pledge: ContactConfirmedPledge) ->
 
 
 @builds("contact-already")
-def contact_already_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoing:
+def contact_already_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoing | None:
+    """The contact signed on again: theirs is already recorded."""
+    if not pledge.contact_email:
+        return None
     return Outgoing(
         template=_pledge_template("pledge-contact-already", pledge),
-        to=email.context.get("to") or pledge.contact_email,
-        language=email.context.get("language") or pledge.contact_language,
+        to=pledge.contact_email,
+        language=pledge.contact_language,
+        context=pledge_context(pledge),
+    )
+
+
+@builds("contact-repeated")
+def contact_repeated_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoing | None:
+    """Someone else submitted a sign-on for the contact's organisation: only the contact,
+    never the submitter, learns that a sign-on exists."""
+    if not pledge.contact_email:
+        return None
+    return Outgoing(
+        template=_pledge_template("pledge-contact-repeated", pledge),
+        to=pledge.contact_email,
+        language=pledge.contact_language,
         context=pledge_context(pledge),
     )
 

@@ -12,6 +12,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from campaigns.models import Campaign
+from lib.text import SingleLineField
 from partners.forms import PartnerRefMixin
 from pledges import exports, logos
 from pledges.models import (
@@ -57,14 +58,14 @@ class HoneypotMixin(forms.Form):
 
 
 class SignForm(PartnerRefMixin, HoneypotMixin):
-    name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
+    name = SingleLineField(label=_("Name"), max_length=NAME_MAX)
     email = forms.EmailField(
         label=_("Email"),
         max_length=EMAIL_MAX,
         help_text=_("Only to confirm your signature; never shown."),
     )
     country = country_field()
-    affiliation = forms.CharField(
+    affiliation = SingleLineField(
         label=_("Organisation (optional)"),
         max_length=AFFILIATION_MAX,
         required=False,
@@ -99,7 +100,7 @@ class SignForm(PartnerRefMixin, HoneypotMixin):
 
 
 class OrgSignOnForm(PartnerRefMixin, HoneypotMixin):
-    name = forms.CharField(label=_("Organisation name"), max_length=160)
+    name = SingleLineField(label=_("Organisation name"), max_length=160)
     kind = forms.ChoiceField(
         label=_("Type"), choices=[("", "---------"), *Organisation.Kind.choices]
     )
@@ -113,7 +114,7 @@ class OrgSignOnForm(PartnerRefMixin, HoneypotMixin):
             attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}
         ),
     )
-    contact_name = forms.CharField(
+    contact_name = SingleLineField(
         label=_("Contact person"),
         max_length=NAME_MAX,
         help_text=_("Private: only our moderators see it."),

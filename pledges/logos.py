@@ -1,7 +1,10 @@
 """Organisation logos: size-limited uploads re-encoded as PNG at bounded dimensions.
 
 Re-encoding drops metadata and anything smuggled after the image data; only the
-pixels we decoded are stored.
+pixels we decoded are stored. The dimensions are read from the file's header and checked
+before any pixel is decoded: a small file can declare a huge canvas (97 KB declaring
+25 megapixels decodes to over 100 MB), and a logo needs far fewer pixels than other images,
+so its limit is its own rather than Pillow's global one.
 """
 
 import io
@@ -12,7 +15,9 @@ from PIL import Image, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_SIDE = 400
-MAX_SOURCE_PIXELS = 25_000_000  # refuse decompression bombs before decoding
+# A logo is shown at most 400 px wide: 2,000 × 2,000 is plenty of source (16 MB decoded).
+MAX_SOURCE_SIDE = 2000
+MAX_SOURCE_PIXELS = 4_000_000
 ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 
 
@@ -25,10 +30,13 @@ def reencode_logo(upload) -> bytes:
         with Image.open(upload) as image:
             if image.format not in ACCEPTED_FORMATS:
                 raise ValidationError(_("Upload a PNG, JPEG, WebP or GIF image."), code="format")
-            width, height = image.size
-            if width * height > MAX_SOURCE_PIXELS or not width or not height:
+            width, height = image.size  # from the header: nothing decoded yet
+            too_big = max(width, height) > MAX_SOURCE_SIDE or width * height > MAX_SOURCE_PIXELS
+            if too_big or not width or not height:
                 raise ValidationError(_("The logo's dimensions are too large."), code="pixels")
             image.seek(0)
+            # JPEG can decode straight at a reduced scale: fewer pixels ever in memory.
+            image.draft("RGB", (MAX_SIDE * 2, MAX_SIDE * 2))
             image.load()
             converted = image.convert("RGBA")
     except ValidationError:

@@ -10,7 +10,6 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -80,6 +79,13 @@ class Signature(models.Model):
     )
     name = models.CharField(_("name"), max_length=NAME_MAX)
     email = models.EmailField(_("email"), max_length=EMAIL_MAX)
+    # Keyed hash of the canonical address (pledges/mailboxes.py): what dedupe compares.
+    email_hash = models.CharField(max_length=64, editable=False)
+    # Signed twice under two aliases of one mailbox before aliases were recognised: kept,
+    # left out of the uniqueness rule, and shown to moderators to settle.
+    alias_duplicate = models.BooleanField(
+        _("same mailbox as another signature"), default=False, editable=False
+    )
     country = CountryField(_("country"))
     affiliation = models.CharField(
         _("organisation (optional)"), max_length=AFFILIATION_MAX, blank=True
@@ -120,7 +126,11 @@ class Signature(models.Model):
             ("review_signature", "Can release or discard suspect signatures"),
         ]
         constraints = [
-            models.UniqueConstraint(Lower("email"), "campaign", name="signature_email_unique"),
+            models.UniqueConstraint(
+                fields=["campaign", "email_hash"],
+                condition=Q(alias_duplicate=False),
+                name="signature_mailbox_unique",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
                 name="signature_confirmed_has_time",
@@ -132,6 +142,7 @@ class Signature(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "status", "id"], name="signature_campaign_status"),
+            models.Index(fields=["email_hash"], name="signature_email_hash"),
             models.Index(fields=["campaign", "status", "country"], name="signature_country"),
             models.Index(fields=["status", "created_at"], name="signature_status_created"),
         ]

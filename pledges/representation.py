@@ -1,17 +1,26 @@
 """Public shapes of signers and organisations, for the API, open data and partner events.
 
-Only public fields: never a contact person, and a signer's email only in `signer_payload`,
-for the partner the signer agreed to share it with.
+Only public fields: never a contact person, and a signer's email only in `Signer`, for
+the partner the signer agreed to share it with. The API's serializers are generated from
+these declarations (see campaigns/representation.py).
 """
+
+from typing import NotRequired, TypedDict
 
 from django.conf import settings
 
-
-def iso(value) -> str | None:
-    return value.isoformat() if value else None
+from campaigns.representation import DateTime, Email, Url, iso
 
 
-def organisation_payload(organisation) -> dict:
+class PublicOrganisation(TypedDict):
+    name: str
+    kind: str
+    country: str
+    website: Url
+    logo_url: Url | None
+
+
+def organisation_payload(organisation) -> PublicOrganisation:
     """An organisation's public details: never its contact person."""
     return {
         "name": organisation.name,
@@ -22,7 +31,13 @@ def organisation_payload(organisation) -> dict:
     }
 
 
-def individual_payload(signature) -> dict:
+class PublicIndividual(TypedDict):
+    name: str
+    country: str
+    affiliation: str
+
+
+def individual_payload(signature) -> PublicIndividual:
     """A listed signer: name, country and affiliation, nothing else."""
     return {
         "name": signature.name,
@@ -31,18 +46,36 @@ def individual_payload(signature) -> dict:
     }
 
 
-def confirmed_signature_payload(signature) -> dict:
-    """`signature.confirmed` data: who the signer is only if they agreed to share it."""
-    data = {
-        "shared_with_partner": signature.shared_with_partner,
-        "confirmed_at": iso(signature.confirmed_at),
-    }
-    if signature.shared_with_partner:
-        data["signer"] = signer_payload(signature)
-    return data
+class OrganisationPage(TypedDict):
+    results: list[PublicOrganisation]
+    next: Url | None
 
 
-def signer_payload(signature) -> dict:
+class IndividualPage(TypedDict):
+    results: list[PublicIndividual]
+    next: Url | None
+
+
+class Signatories(TypedDict):
+    """A campaign's public lists; a list is None when the filters leave it out."""
+
+    campaign: str
+    organisations: OrganisationPage | None
+    individuals: IndividualPage | None
+
+
+class Signer(TypedDict):
+    id: int
+    campaign: str
+    name: str
+    email: Email
+    country: str
+    affiliation: str
+    language: str
+    confirmed_at: DateTime | None
+
+
+def signer_payload(signature) -> Signer:
     """A signer who agreed to share their details with the partner who brought them."""
     return {
         "id": signature.pk,
@@ -54,3 +87,27 @@ def signer_payload(signature) -> dict:
         "language": signature.language,
         "confirmed_at": iso(signature.confirmed_at),
     }
+
+
+class SignerPage(TypedDict):
+    results: list[Signer]
+    next: Url | None
+
+
+class SignatureConfirmed(TypedDict):
+    """The data of a `signature.confirmed` event."""
+
+    shared_with_partner: bool
+    confirmed_at: DateTime | None
+    signer: NotRequired[Signer]
+
+
+def confirmed_signature_payload(signature) -> SignatureConfirmed:
+    """`signature.confirmed` data: who the signer is only if they agreed to share it."""
+    data: SignatureConfirmed = {
+        "shared_with_partner": signature.shared_with_partner,
+        "confirmed_at": iso(signature.confirmed_at),
+    }
+    if signature.shared_with_partner:
+        data["signer"] = signer_payload(signature)
+    return data

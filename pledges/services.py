@@ -13,8 +13,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
-from django.db.models.functions import Lower
-from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from campaigns import progress
@@ -23,7 +21,8 @@ from lib.transitions import InvalidTransition
 from partners import events
 from partners.models import EventType, Partner
 from pledges import contact, representation
-from pledges.abuse import Client, normalise_email, record_attempt
+from pledges.abuse import Client, record_attempt
+from pledges.mailboxes import email_hash, normalise_email
 from pledges.models import (
     ContactConfirmedPledge,
     Organisation,
@@ -47,12 +46,6 @@ DEFAULT_PURGE_DAYS = 30
 
 class CampaignNotOpen(Exception):
     """The campaign does not take signatures or sign-ons now."""
-
-
-def same_email(email: str) -> Exact:
-    """`lower(email) = email`, the expression the unique index is on: the lookup by
-    `email=` alone scanned every signature of the campaign (bench/: 40-120 ms a sign)."""
-    return Exact(Lower("email"), email)
 
 
 # Statement versions ------------------------------------------------------------------------
@@ -133,9 +126,11 @@ def sign(
     client = client or Client()
     _require_open(campaign, now)
     email = normalise_email(data.email)
+    hashed = email_hash(email)
+    mailbox = {"campaign": campaign, "email_hash": hashed, "alias_duplicate": False}
     with transaction.atomic():
         over_limit = record_attempt(client, email, now=now)
-        existing = Signature.objects.filter(same_email(email), campaign=campaign).first()
+        existing = Signature.objects.filter(**mailbox).first()
         if existing is None:
             version = record_statement_version(campaign)
             signature = Signature(
@@ -144,6 +139,7 @@ def sign(
                 status=SignatureStatus.SUSPECT if over_limit else SignatureStatus.PENDING,
                 name=data.name.strip(),
                 email=email,
+                email_hash=hashed,
                 country=data.country,
                 affiliation=data.affiliation.strip(),
                 language=data.language,
@@ -163,7 +159,7 @@ def sign(
                     signature.save()
             except IntegrityError:
                 # The same email won a race with us: answer as a repeat signing.
-                existing = Signature.objects.get(same_email(email), campaign=campaign)
+                existing = Signature.objects.get(**mailbox)
             else:
                 if over_limit:
                     return SignResult(signature, "suspect")
@@ -368,7 +364,7 @@ def request_my_data(
     with transaction.atomic():
         if record_attempt(client or Client(), email, now=now):
             return False
-        subject = Signature.objects.filter(email=email).first() or next(
+        subject = Signature.objects.filter(email_hash=email_hash(email)).first() or next(
             (
                 pledge
                 for kind in contact.kinds()
@@ -390,7 +386,7 @@ def erase_personal_data(email: str) -> int:
     """
     email = normalise_email(email)
     with transaction.atomic():
-        signatures = Signature.objects.filter(email=email)
+        signatures = Signature.objects.filter(email_hash=email_hash(email))
         campaign_ids = set(signatures.values_list("campaign_id", flat=True))
         _, per_model = signatures.delete()
         erased = per_model.get(Signature._meta.label, 0)
@@ -409,7 +405,9 @@ def personal_data(email: str) -> dict:
     email = normalise_email(email)
     data = {
         "signatures": list(
-            Signature.objects.filter(email=email).select_related("campaign").order_by("id")
+            Signature.objects.filter(email_hash=email_hash(email))
+            .select_related("campaign")
+            .order_by("id")
         )
     }
     for kind in contact.kinds():
@@ -505,19 +503,7 @@ def sign_on(
         organisation = find_or_create_organisation(data)
         pledge = OrgPledge.objects.filter(organisation=organisation, campaign=campaign).first()
         if pledge is not None:
-            if over_limit:
-                return OrgSignOnResult(pledge, "held")
-            if pledge.status == PledgeStatus.UNCONFIRMED and (
-                pledge.contact_email.casefold() == contact_email
-            ):
-                queue_email(pledge, "contact-confirm")
-                return OrgSignOnResult(pledge, "resent")
-            queue_email(
-                pledge,
-                "contact-already",
-                context={"to": contact_email, "language": data.contact_language},
-            )
-            return OrgSignOnResult(pledge, "already-signed")
+            return _sign_on_again(pledge, contact_email, over_limit=over_limit, now=now)
         pledge = OrgPledge(
             organisation=organisation,
             campaign=campaign,
@@ -540,6 +526,38 @@ def sign_on(
             return OrgSignOnResult(pledge, "held")
         queue_email(pledge, "contact-confirm")
     return OrgSignOnResult(pledge, "new")
+
+
+# One notice a day at most about repeated sign-ons, so nobody can flood a contact's inbox.
+REPEAT_NOTICE_INTERVAL = timedelta(days=1)
+
+
+def _sign_on_again(
+    pledge: OrgPledge, contact_email: str, *, over_limit: bool, now: datetime
+) -> OrgSignOnResult:
+    """A sign-on for an organisation already signed on to this campaign.
+
+    The submitter sees the same page as anyone else and is told nothing by email unless they
+    are the pledge's own contact: whether an organisation has a pending, unpublished sign-on
+    is not something a stranger with a form can find out. The contact is told instead.
+    """
+    if over_limit:
+        return OrgSignOnResult(pledge, "held")
+    is_contact = bool(pledge.contact_email) and email_hash(pledge.contact_email) == email_hash(
+        contact_email
+    )
+    if is_contact and pledge.status == PledgeStatus.UNCONFIRMED:
+        queue_email(pledge, "contact-confirm")
+        return OrgSignOnResult(pledge, "resent")
+    if is_contact:
+        queue_email(pledge, "contact-already")
+        return OrgSignOnResult(pledge, "already-signed")
+    recently_told = pledge.emails.filter(
+        kind="contact-repeated", created_at__gt=now - REPEAT_NOTICE_INTERVAL
+    ).exists()
+    if pledge.contact_email and not recently_told:
+        queue_email(pledge, "contact-repeated")
+    return OrgSignOnResult(pledge, "already-signed")
 
 
 def merge_organisations(

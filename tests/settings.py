@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("HASH_KEY", "tests-only-hash-key-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SITE_URL", "http://testserver")
 

@@ -127,6 +127,7 @@ def test_static_files_are_served_compressed_with_far_future_cache(tmp_path):
         **os.environ,
         "DEBUG": "0",
         "SECRET_KEY": "x" * 60,
+        "HASH_KEY": "h" * 40,
         "ALLOWED_HOSTS": "testserver",
         "STATIC_ROOT": str(tmp_path / "static"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",

@@ -63,3 +63,23 @@ def test_simultaneous_sign_ons_of_one_organisation_leave_one_record():
     run_together(3, lambda: services.sign_on(campaign, org_data()))
     assert Organisation.objects.count() == 1
     assert OrgPledge.objects.filter(campaign=campaign).count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_racing_signs_of_one_mailbox_send_no_more_emails_than_the_limit():
+    """32 simultaneous submissions of one address: the per-email limit (5 an hour) holds,
+    aliases of the mailbox included."""
+    from pledges import services
+    from pledges.models import PledgeEmail
+
+    campaign = create_campaign("flood")
+    spellings = ["amina.yusuf@gmail.com", "aminayusuf+x@googlemail.com", "AminaYusuf@gmail.com"]
+    results = run_together(
+        32,
+        lambda: services.sign(campaign, signature_data(email=spellings[threading.get_ident() % 3])),
+    )
+    assert Signature.objects.filter(campaign=campaign).count() == 1
+    emails = PledgeEmail.objects.filter(kind="signature-confirm").count()
+    assert emails == 5
+    assert sum(r.outcome in ("new", "resent") for r in results) == 5

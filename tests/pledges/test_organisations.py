@@ -1,12 +1,13 @@
 import io
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from pledges import contact, services
 from pledges.models import ContactConfirmedPledge, Organisation, OrgPledge
-from tests.conftest import create_campaign
+from tests.conftest import create_campaign, run_tasks
 from tests.pledges.conftest import approved_org, last_email_to, link_to, org_data
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +86,31 @@ def test_oversized_or_fake_logo_is_a_form_error(client, campaign):
     assert not OrgPledge.objects.exists()
 
 
+def test_a_small_file_declaring_a_huge_canvas_is_refused_before_decoding(
+    client, campaign, monkeypatch
+):
+    """A PNG of a few KB declaring 5000 × 5000 pixels: refused from its header alone."""
+    buffer = io.BytesIO()
+    Image.new("1", (5000, 5000)).save(buffer, format="PNG", optimize=True)
+    assert buffer.tell() < 100_000
+    decoded = []
+    monkeypatch.setattr(Image.Image, "load", lambda self: decoded.append(self.size))
+    bomb = SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
+    response = client.post("/c/refuse/organisations/sign/", {**FORM, "logo": bomb})
+    assert response.status_code == 400
+    assert "dimensions are too large" in response.content.decode()
+    assert decoded == []
+    assert not Organisation.objects.exists()
+
+
+def test_a_logo_of_reasonable_size_is_accepted(client, campaign):
+    response = client.post(
+        "/c/refuse/organisations/sign/", {**FORM, "logo": image_upload(size=(2000, 1500))}
+    )
+    assert response.status_code == 302
+    assert Organisation.objects.get().logo
+
+
 @pytest.mark.parametrize(
     "overrides",
     [{"kind": "cult"}, {"website": "not a url"}, {"contact_email": "x"}, {"country": "QQ"}],
@@ -105,12 +131,39 @@ def test_organisation_is_reused_across_campaigns_by_website_domain(campaign, mod
     assert Organisation.objects.get().name == "Red Comunitaria"
 
 
-def test_signing_on_twice_tells_the_new_contact_by_email(campaign):
+def test_a_stranger_cannot_learn_that_an_organisation_has_a_pending_sign_on(campaign):
+    """Same page, no email to the submitter; only the organisation's own contact is told."""
     services.sign_on(campaign, org_data())
-    result = services.sign_on(campaign, org_data(contact_email="boss@redcomunitaria.example"))
+    run_tasks()
+    mail.outbox.clear()
+    result = services.sign_on(campaign, org_data(contact_email="someone@elsewhere.example"))
     assert result.outcome == "already-signed"
-    # In the contact's language (Spanish).
-    assert "ya se ha adherido" in last_email_to("boss@redcomunitaria.example").subject
+    run_tasks()
+    assert [m.to for m in mail.outbox] == [["luz@redcomunitaria.example"]]
+    # In the contact's language (Spanish), and once a day at most.
+    assert "Otra solicitud de adhesión" in mail.outbox[0].subject
+    services.sign_on(campaign, org_data(contact_email="again@elsewhere.example"))
+    run_tasks()
+    assert len(mail.outbox) == 1
+
+
+def test_the_page_is_the_same_for_a_new_and_a_known_organisation(client, campaign):
+    form = {
+        "name": "Red Comunitaria",
+        "kind": "community_network",
+        "country": "MX",
+        "website": "https://redcomunitaria.example",
+        "contact_name": "Luz",
+        "contact_language": "es",
+    }
+    first = client.post(
+        "/c/refuse/organisations/sign/", {**form, "contact_email": "luz@redcomunitaria.example"}
+    )
+    again = client.post(
+        "/c/refuse/organisations/sign/", {**form, "contact_email": "spy@elsewhere.example"}
+    )
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
 
 
 def test_moderation_transitions_and_emails(campaign, moderator):

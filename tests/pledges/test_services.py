@@ -12,7 +12,14 @@ from campaigns.models import Campaign
 from pledges import services
 from pledges.models import Signature, StatementVersion
 from tests.conftest import create_campaign, run_tasks
-from tests.pledges.conftest import approved_org, last_email_to, link_to, sign, signed_and_confirmed
+from tests.pledges.conftest import (
+    approved_org,
+    last_email_to,
+    link_to,
+    sign,
+    signature_data,
+    signed_and_confirmed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -275,3 +282,36 @@ def test_data_request_emails_only_known_addresses(campaign):
     assert not services.request_my_data("nobody@example.org", language="en")
     message = last_email_to("amina@example.org")
     assert "/fr/my-data/" in message.body
+
+
+def test_aliases_of_one_mailbox_sign_once_and_get_emails_at_the_first_address(campaign):
+    spellings = [
+        "amina.yusuf@gmail.com",
+        "aminayusuf@gmail.com",
+        "Amina.Yusuf+refuse@gmail.com",
+        "a.m.i.n.a.yusuf@googlemail.com",
+        "aminayusuf+news@googlemail.com",
+    ]
+    outcomes = [services.sign(campaign, signature_data(email=e)).outcome for e in spellings]
+    assert outcomes == ["new", "resent", "resent", "resent", "resent"]
+    (signature,) = Signature.objects.filter(campaign=campaign)
+    assert signature.email == "amina.yusuf@gmail.com"  # what the person typed first
+    run_tasks()
+    assert {m.to[0] for m in mail.outbox} == {"amina.yusuf@gmail.com"}
+
+
+def test_plus_tags_are_one_mailbox_at_any_provider_but_dots_only_at_gmail(campaign):
+    services.sign(campaign, signature_data(email="lucia@riseup.net"))
+    assert services.sign(campaign, signature_data(email="lucia+x@riseup.net")).outcome == "resent"
+    assert services.sign(campaign, signature_data(email="lu.cia@riseup.net")).outcome == "new"
+
+
+def test_rate_limits_count_aliases_of_one_mailbox_together(campaign, settings):
+    settings.PLEDGE_RATE_LIMITS = {"email": (2, 3600)}
+    other = create_campaign("other")
+    third = create_campaign("third")
+    services.sign(campaign, signature_data(email="kofi@gmail.com"))
+    services.sign(other, signature_data(email="k.o.f.i@gmail.com"))
+    assert services.sign(third, signature_data(email="kofi+3@googlemail.com")).outcome == (
+        "suspect"
+    )

@@ -423,3 +423,22 @@ def test_campaign_page_query_count_does_not_grow_with_signatures(
         signed_and_confirmed(campaign, email=f"p{n}@example.org")
     with django_assert_max_num_queries(10):
         assert client.get("/c/refuse/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", ["Amina\nBcc: everyone@example.org", "Amina\r\nYusuf", "Amina\u2028Yusuf", "A\x00"]
+)
+def test_line_breaks_and_control_characters_in_a_name_are_a_form_error(client, campaign, name):
+    response = post_sign(client, name=name)
+    assert response.status_code == 400
+    assert not Signature.objects.exists()
+
+
+def test_a_body_that_is_not_utf8_is_refused_not_stored_garbled(client, campaign):
+    body = "name=Lucia%20G%F3mez&email=lucia%40example.org&country=AR&language=es"
+    response = client.post(
+        "/c/refuse/sign/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
+    assert not Signature.objects.exists()
