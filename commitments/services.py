@@ -31,7 +31,8 @@ from donations.money import MoneyError, normalise_currency, to_minor
 from lib.transitions import InvalidTransition
 from partners import events
 from partners.models import EventType
-from pledges.abuse import Client, normalise_email, record_attempt
+from pledges.abuse import Client, record_attempt
+from pledges.mailboxes import normalise_email
 from pledges.models import ContactConfirmedPledge
 from pledges.outbox import queue_email
 from pledges.services import (
