@@ -149,3 +149,36 @@ def test_moved_models_keep_rows_keys_and_permissions_back_and_forth(django_user_
     assert Permission.objects.get(codename="add_partnertoken").content_type.app_label == (
         "partners"
     )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_mailbox_hashes_keep_every_existing_alias_and_flag_the_extra_ones():
+    campaign = create_campaign(slug="aliases")
+    executor = MigrationExecutor(connection)
+    before = [("pledges", "0006_commitments_moved_out")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("pledges", "Signature")
+    rows = {
+        email: old.objects.create(
+            campaign_id=campaign.pk,
+            name="Amina",
+            email=email,
+            country="KE",
+            language="en",
+            status=status,
+            confirmed_at=campaign.created_at if status == "confirmed" else None,
+        ).pk
+        for email, status in [
+            ("amina.yusuf@gmail.com", "pending"),
+            ("aminayusuf+x@googlemail.com", "confirmed"),
+            ("kofi@example.org", "pending"),
+        ]
+    }
+    _migrate("head")
+    assert Signature.objects.filter(campaign=campaign).count() == 3
+    kept = Signature.objects.get(pk=rows["aminayusuf+x@googlemail.com"])  # confirmed wins
+    flagged = Signature.objects.get(pk=rows["amina.yusuf@gmail.com"])
+    assert (kept.alias_duplicate, flagged.alias_duplicate) == (False, True)
+    assert kept.email_hash == flagged.email_hash != ""
+    assert not Signature.objects.get(pk=rows["kofi@example.org"]).alias_duplicate
+    assert flagged.email == "amina.yusuf@gmail.com"  # what was typed is kept

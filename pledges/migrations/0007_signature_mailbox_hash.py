@@ -57,17 +57,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(hash_emails, migrations.RunPython.noop),
-        migrations.RemoveConstraint(model_name="signature", name="signature_email_unique"),
-        migrations.AddConstraint(
-            model_name="signature",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("alias_duplicate", False)),
-                fields=("campaign", "email_hash"),
-                name="signature_mailbox_unique",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="signature",
-            index=models.Index(fields=["email_hash"], name="signature_email_hash"),
-        ),
     ]
