@@ -8,7 +8,8 @@ class DonationsConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: models may only load once the app registry is ready.
         from campaigns import figures
-        from donations import progress
+        from donations import erasure, progress
+        from lib import personal_data
 
         figures.register(
             ("raised",),
@@ -16,3 +17,4 @@ class DonationsConfig(AppConfig):
             applies=lambda campaign: campaign.collects_donations,
             goals=["raised"],
         )
+        personal_data.register_eraser("donations", erasure.erase_donor)

@@ -8,6 +8,8 @@ class PartnersConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: models may only load once the app registry is ready.
         from campaigns import figures
-        from partners import goals
+        from lib import personal_data
+        from partners import goals, services
 
         figures.on_moved(goals.figures_moved)
+        personal_data.register_eraser("partner webhooks", services.erase_from_deliveries)

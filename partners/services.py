@@ -11,7 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from partners.models import Partner, PartnerToken, WebhookSubscription, hash_token
+from lib.mailboxes import same_mailbox
+from partners.models import (
+    Partner,
+    PartnerToken,
+    WebhookDelivery,
+    WebhookSubscription,
+    hash_token,
+)
 
 TOKEN_PREFIX = "cpt_"  # noqa: S105 - a label that makes leaked tokens recognisable # nosec B105
 
@@ -62,3 +69,25 @@ def subscribe_webhook(
 def delete_webhook(subscription: WebhookSubscription) -> None:
     with transaction.atomic():
         subscription.delete()
+
+
+def erase_from_deliveries(email: str) -> int:
+    """Erasure: no webhook payload of ours keeps a signer's details, and none still waiting is
+    sent. (A delivery already sent reached the partner, who agreed to receive it; our copy of
+    it goes.)"""
+    with transaction.atomic():
+        deliveries = WebhookDelivery.objects.select_for_update().filter(
+            payload__data__has_key="signer"
+        )
+        erased = 0
+        for delivery in deliveries:
+            if not same_mailbox((delivery.payload["data"]["signer"] or {}).get("email", ""), email):
+                continue
+            delivery.payload["data"].pop("signer", None)
+            delivery.payload["data"]["erased"] = True
+            if delivery.status == WebhookDelivery.Status.PENDING:
+                delivery.status = WebhookDelivery.Status.FAILED
+                delivery.error = "erased at the signer's request"
+            delivery.save(update_fields=["payload", "status", "error"])
+            erased += 1
+    return erased

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 
 from lib.clients import client_ip
 from lib.hashing import keyed_hash
-from pledges.mailboxes import canonical_email, email_hash
+from lib.mailboxes import canonical_email, email_hash
 from pledges.models import SigningAttempt
 
 # (maximum attempts, window in seconds). The per-IP limit is generous on purpose:

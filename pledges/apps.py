@@ -11,6 +11,7 @@ class PledgesConfig(AppConfig):
 
         from campaigns import figures
         from campaigns import services as campaign_services
+        from lib import personal_data
         from pledges import contact, exports, progress, services
         from pledges.models import OrgPledge
 
@@ -28,6 +29,7 @@ class PledgesConfig(AppConfig):
             "organisations", _("Organisational sign-ons"), exports.org_pledge_rows
         )
         campaign_services.on_statement_edited(services.record_statement_edit)
+        personal_data.register_eraser("pledges", services.erase_pledge_data)
         contact.register_kind(
             OrgPledge, personal_data_key="org_pledges", on_approved=services.organisation_approved
         )

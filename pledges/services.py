@@ -13,16 +13,18 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from campaigns import progress
 from campaigns.models import Campaign
+from lib import personal_data as personal_data_registry
+from lib.mailboxes import email_hash, mailbox_domains, normalise_email, same_mailbox
 from lib.transitions import InvalidTransition
 from partners import events
 from partners.models import EventType, Partner
 from pledges import contact, representation
 from pledges.abuse import Client, record_attempt
-from pledges.mailboxes import email_hash, normalise_email
 from pledges.models import (
     ContactConfirmedPledge,
     Organisation,
@@ -368,7 +370,7 @@ def request_my_data(
             (
                 pledge
                 for kind in contact.kinds()
-                if (pledge := kind.model.objects.filter(contact_email__iexact=email).first())
+                if (pledge := _contact_of(kind.model, email).first())
             ),
             None,
         )
@@ -378,22 +380,40 @@ def request_my_data(
     return True
 
 
+def _contact_of(model: type[ContactConfirmedPledge], email: str) -> models.QuerySet:
+    """Pledges whose contact is this mailbox, whichever alias of it they gave."""
+    domains = Q()
+    for domain in mailbox_domains(email):
+        domains |= Q(contact_email__iendswith="@" + domain)
+    candidates = model.objects.filter(domains).values_list("pk", "contact_email")
+    return model.objects.filter(pk__in=[pk for pk, e in candidates if same_mailbox(e, email)])
+
+
 def erase_personal_data(email: str) -> int:
-    """Erase every signature made with `email` and remove it as a contact, on all campaigns.
+    """Erase everything held for `email` on all campaigns, in every app (`lib.personal_data`):
+    signatures, pledge contacts, rate-limit logs, partner webhook payloads, donor details.
+    Returns how many rows were erased."""
+    return sum(personal_data_registry.erase_everywhere(normalise_email(email)).values())
+
+
+def erase_pledge_data(email: str) -> int:
+    """This app's part of an erasure: every signature made with the mailbox (aliases too),
+    removed as a contact from every pledge, and the rate-limit log of the address.
 
     Erased signatures are deleted, so no count includes them any more. Organisational
     sign-ons stay (they are the organisation's), without their contact person.
     """
-    email = normalise_email(email)
+    hashed = email_hash(email)
     with transaction.atomic():
-        signatures = Signature.objects.filter(email_hash=email_hash(email))
+        signatures = Signature.objects.filter(email_hash=hashed)
         campaign_ids = set(signatures.values_list("campaign_id", flat=True))
         _, per_model = signatures.delete()
         erased = per_model.get(Signature._meta.label, 0)
         for kind in contact.kinds():
-            pledges = kind.model.objects.filter(contact_email__iexact=email)
+            pledges = _contact_of(kind.model, email)
             campaign_ids |= set(pledges.values_list("campaign_id", flat=True))
             erased += pledges.update(contact_name="", contact_email="")
+        SigningAttempt.objects.filter(email_hash=hashed).delete()  # a log, not a record
         for campaign_id in campaign_ids:
             progress.moved(campaign_id)
     return erased
@@ -412,9 +432,7 @@ def personal_data(email: str) -> dict:
     }
     for kind in contact.kinds():
         data[kind.personal_data_key] = list(
-            kind.model.objects.filter(contact_email__iexact=email)
-            .select_related("campaign", "organisation")
-            .order_by("id")
+            _contact_of(kind.model, email).select_related("campaign", "organisation").order_by("id")
         )
     return data
 

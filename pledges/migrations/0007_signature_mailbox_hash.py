@@ -8,7 +8,7 @@ Existing rows get their hash. Where one campaign already holds two spellings of 
 
 from django.db import migrations, models
 
-from pledges.mailboxes import email_hash
+from lib.mailboxes import email_hash
 
 BATCH = 2000
 # Lower is better: the row that stays under the uniqueness rule.

@@ -31,6 +31,16 @@ def canonical_email(email: str) -> str:
     return f"{local}@{domain}"
 
 
+def mailbox_domains(email: str) -> set[str]:
+    """The domains an address of this mailbox can be written with."""
+    domain = canonical_email(email).rpartition("@")[2]
+    return set(GMAIL_DOMAINS) if domain == "gmail.com" else {domain}
+
+
+def same_mailbox(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and canonical_email(a) == canonical_email(b)
+
+
 def email_hash(email: str) -> str:
     """The keyed hash of the canonical address: what uniqueness and look-ups use."""
     return keyed_hash(canonical_email(email), purpose="email")
