@@ -25,7 +25,7 @@ from psycopg import sql  # noqa: E402
 
 from campaigns import services as campaign_services  # noqa: E402
 from campaigns.models import Campaign, CampaignTranslation  # noqa: E402
-from pledges.mailboxes import email_hash  # noqa: E402
+from lib.mailboxes import email_hash  # noqa: E402
 from pledges.models import Organisation, OrgPledge, Signature  # noqa: E402
 from pledges.services import record_statement_version  # noqa: E402
 
