@@ -26,7 +26,11 @@ class CommitmentPledge(ContactConfirmedPledge):
     """
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="commitment_pledges"
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitment_pledges",
     )
     campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, related_name="commitment_pledges"
@@ -48,7 +52,7 @@ class CommitmentPledge(ContactConfirmedPledge):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} ⇒ {self.campaign.slug}"
+        return f"{self.named_organisation} ⇒ {self.campaign.slug}"
 
 
 class Commitment(models.Model):

@@ -1,16 +1,30 @@
 """Public shapes of the BDS tracker: targets, commitments, their history and totals.
 
 Commitments of approved pledges only (`commitments.tracker`); never a contact person, an
-email address, or an update the moderators have not accepted.
+email address, or an update the moderators have not accepted. The API's serializers are
+generated from these declarations (see campaigns/representation.py).
 """
 
+from typing import TypedDict
+
 from campaigns.models import Campaign
+from campaigns.representation import Date, DateTime, TargetRef, Url, iso, target_ref
 from commitments import tracker
 from donations import money
-from pledges.representation import iso, organisation_payload
+from pledges.representation import PublicOrganisation, organisation_payload
 
 
-def target_payload(target) -> dict:
+class Target(TypedDict):
+    slug: str
+    name: str
+    headquarters_country: str
+    description: str
+    products: list[str]
+    campaigns: list[str]
+    commitments: dict[str, int]
+
+
+def target_payload(target) -> Target:
     """A BDS target (with `public_campaigns` prefetched) and its public commitments by status."""
     return {
         "slug": target.slug,
@@ -23,20 +37,36 @@ def target_payload(target) -> dict:
     }
 
 
-def commitment_organisation_payload(organisation) -> dict:
+class CommitmentOrganisation(PublicOrganisation):
+    id: int
+
+
+def commitment_organisation_payload(organisation) -> CommitmentOrganisation:
     """The organisation behind a commitment: its id (as on /organisations/<id>/) and
-    public details."""
+    public details.
+
+    The id comes first here, as in the open data files; the API's serializer writes the
+    declared order (the public details, then the id).
+    """
     return {"id": organisation.pk, **organisation_payload(organisation)}
 
 
-def commitment_target_payload(commitment) -> dict | None:
+def commitment_target_payload(commitment) -> TargetRef | None:
     """The named target, or None when the commitment names every target of the drive."""
     target = commitment.target
-    return {"slug": target.slug, "name": target.name} if target is not None else None
+    return target_ref(target) if target is not None else None
 
 
-def history_payload(entry) -> dict:
-    """One dated entry of a commitment's public history (a tracker.HistoryEntry)."""
+class HistoryEntry(TypedDict):
+    date: DateTime
+    status: str
+    note: str
+    evidence_url: Url | None
+    source: str
+
+
+def history_payload(entry: tracker.HistoryEntry) -> HistoryEntry:
+    """One dated entry of a commitment's public history."""
     return {
         "date": iso(entry.at),
         "status": entry.status,
@@ -47,7 +77,26 @@ def history_payload(entry) -> dict:
     }
 
 
-def commitment_payload(commitment, history: list) -> dict:
+class Commitment(TypedDict):
+    id: int
+    campaign: str
+    organisation: CommitmentOrganisation
+    target: TargetRef | None
+    all_targets: bool
+    type: str
+    other_type: str
+    action: str
+    amount: str | None
+    currency: str | None
+    deadline: Date | None
+    status: str
+    pledged_at: DateTime
+    status_changed_at: DateTime
+    fulfilled_at: DateTime | None
+    history: list[HistoryEntry]
+
+
+def commitment_payload(commitment, history: list) -> Commitment:
     """A public commitment with its public history (oldest first)."""
     has_amount = commitment.amount_minor is not None
     return {
@@ -72,7 +121,42 @@ def commitment_payload(commitment, history: list) -> dict:
     }
 
 
-def commitment_totals_payload(campaign: Campaign, totals) -> dict:
+class CommitmentPage(TypedDict):
+    """One page of commitments, as DRF's page-number pagination counts and links it."""
+
+    count: int
+    next: Url | None
+    previous: Url | None
+    results: list[Commitment]
+
+
+class TargetDetail(Target):
+    commitment_page: CommitmentPage
+
+
+class TargetTally(TypedDict):
+    target: str | None
+    name: str | None
+    all_targets: bool
+    count: int
+
+
+class CountryTally(TypedDict):
+    country: str
+    count: int
+
+
+class CommitmentTotals(TypedDict):
+    campaign: str
+    total: int
+    organisations: int
+    by_status: dict[str, int]
+    by_type: dict[str, int]
+    by_target: list[TargetTally]
+    by_country: list[CountryTally]
+
+
+def commitment_totals_payload(campaign: Campaign, totals) -> CommitmentTotals:
     """tracker.commitment_totals as JSON: keys and counts, no translated labels."""
     return {
         "campaign": campaign.slug,
@@ -93,9 +177,32 @@ def commitment_totals_payload(campaign: Campaign, totals) -> dict:
     }
 
 
+class ChangedCommitment(TypedDict):
+    """The commitment in a `commitment.status_changed` event: its public fields."""
+
+    id: int
+    campaign: str
+    target: TargetRef | None
+    all_targets: bool
+    type: str
+    action: str
+
+
+class CommitmentStatusChanged(TypedDict):
+    """The data of a `commitment.status_changed` event."""
+
+    commitment: ChangedCommitment
+    organisation: CommitmentOrganisation
+    from_status: str | None
+    status: str
+    changed_at: DateTime
+    note: str
+    evidence_url: Url | None
+
+
 def commitment_event_payload(
     commitment, *, from_status: str | None, changed_at, note: str = "", evidence_url: str = ""
-) -> dict:
+) -> CommitmentStatusChanged:
     """`commitment.status_changed` data: public fields and the public update only."""
     return {
         "commitment": {

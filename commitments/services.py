@@ -28,17 +28,17 @@ from commitments.models import (
     CommitmentUpdate,
 )
 from donations.money import MoneyError, normalise_currency, to_minor
+from lib.mailboxes import normalise_email
 from lib.transitions import InvalidTransition
 from partners import events
 from partners.models import EventType
 from pledges.abuse import Client, record_attempt
-from pledges.mailboxes import normalise_email
 from pledges.models import ContactConfirmedPledge
+from pledges.organisations import known_organisation, propose
 from pledges.outbox import queue_email
 from pledges.services import (
     CampaignNotOpen,
     OrgSignOnData,
-    find_or_create_organisation,
 )
 from staff import audit
 
@@ -202,7 +202,8 @@ def pledge_commitments(
     contact_email = normalise_email(org.contact_email)
     with transaction.atomic():
         over_limit = record_attempt(client, contact_email, now=now)
-        organisation = find_or_create_organisation(org)
+        # A new organisation is created only when the contact confirms (pledges.contact).
+        organisation = known_organisation(org.website)
         pledge = CommitmentPledge(
             organisation=organisation,
             campaign=campaign,
@@ -211,6 +212,8 @@ def pledge_commitments(
             contact_language=org.contact_language,
             ip_hash=client.ip_hash,
         )
+        if organisation is None:
+            propose(pledge, org)
         pledge.full_clean(validate_constraints=False)
         pledge.save()
         for commitment in commitments:

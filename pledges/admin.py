@@ -256,7 +256,7 @@ class ModerationQueueMixin:
 
     @admin.display(description=_("possible duplicates"))
     def duplicate_hints(self, obj):
-        return _hints_html(obj.organisation)
+        return _hints_html(obj.organisation) if obj.organisation_id else ""
 
     @admin.action(description=_("Approve"), permissions=["moderate"])
     def approve(self, request, queryset):
@@ -317,7 +317,7 @@ class OrgPledgeAdmin(ModerationQueueMixin, ContactForModeratorsMixin, ReadOnlyAd
 
     @admin.display(description=_("domain"))
     def organisation_domain(self, obj):
-        return obj.organisation.domain
+        return obj.named_organisation.domain
 
 
 @admin.register(UpdateMailing)

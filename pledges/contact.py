@@ -13,15 +13,16 @@ Public API: `register_kind`, `kinds`, `kind_for_label`, `confirm_contact`, `appr
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns import progress
 from lib.transitions import InvalidTransition
+from pledges import organisations
 from pledges.models import ContactConfirmedPledge
 from pledges.outbox import queue_email
 from staff import audit
@@ -109,10 +110,38 @@ def confirm_contact(
         locked = type(pledge).objects.select_for_update().get(pk=pledge.pk)
         if locked.status != PledgeStatus.UNCONFIRMED:
             return locked, "already-confirmed"
+        fields = ["status", "contact_confirmed_at"]
+        if locked.organisation_id is None:
+            organisations.materialise(locked)
+            fields += ["organisation", "proposed_organisation", "proposed_logo"]
         locked.status = PledgeStatus.AWAITING_MODERATION
         locked.contact_confirmed_at = now
-        locked.save(update_fields=["status", "contact_confirmed_at"])
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=fields)
+        except IntegrityError:
+            # The organisation has signed this campaign already (another contact, perhaps
+            # unpublished): that sign-on stands and its contact is told. This confirmer sees
+            # the same page as for a new sign-on, so it reveals nothing to them.
+            existing = type(pledge).objects.get(
+                organisation=locked.organisation, campaign=locked.campaign
+            )
+            locked.delete()
+            notify_contact_of_repeat(existing, now=now)
     return locked, "confirmed"
+
+
+# One notice a day at most about repeated sign-ons, so nobody can flood a contact's inbox.
+REPEAT_NOTICE_INTERVAL = timedelta(days=1)
+
+
+def notify_contact_of_repeat(pledge: ContactConfirmedPledge, *, now: datetime) -> None:
+    """Tell a pledge's contact that someone else asked to sign the organisation on again."""
+    recently = pledge.emails.filter(
+        kind="contact-repeated", created_at__gt=now - REPEAT_NOTICE_INTERVAL
+    ).exists()
+    if pledge.contact_email and not recently:
+        queue_email(pledge, "contact-repeated")
 
 
 def approve(

@@ -124,7 +124,7 @@ def pledge_context(pledge: ContactConfirmedPledge) -> dict:
     return {
         **(add_context(pledge) if add_context else {}),
         "pledge": pledge,
-        "organisation": pledge.organisation,
+        "organisation": pledge.named_organisation,
         "campaign": pledge.campaign,
         "title": pledge.campaign.content(language).title,
         "campaign_url": absolute_url(

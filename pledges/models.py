@@ -245,6 +245,11 @@ class ContactConfirmedPledge(models.Model):
         verbose_name=_("moderated by"),
     )
     rejection_reason = models.TextField(_("reason for rejection"), max_length=2000, blank=True)
+    # An organisation not known yet (by its website's domain) is only created, with its logo,
+    # once the contact confirms: until then what was submitted waits here, so an unconfirmed
+    # submission can never name, describe or picture someone else's organisation.
+    proposed_organisation = models.JSONField(default=dict, blank=True, editable=False)
+    proposed_logo = models.ImageField(upload_to="logos/proposed/", blank=True, editable=False)
     emails = GenericRelation(PledgeEmail)
 
     class Meta:
@@ -254,11 +259,21 @@ class ContactConfirmedPledge(models.Model):
     def is_counted(self) -> bool:
         return self.status == self.Status.APPROVED
 
+    @property
+    def named_organisation(self) -> "Organisation":
+        """The organisation, or before the contact confirms the one proposed (unsaved)."""
+        if self.organisation_id:
+            return self.organisation
+        fields = {"name", "kind", "country", "website", "domain"}
+        return Organisation(**{k: v for k, v in self.proposed_organisation.items() if k in fields})
+
 
 class OrgPledge(ContactConfirmedPledge):
     """An organisation's sign-on to one campaign's statement."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="pledges")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="pledges"
+    )
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="org_pledges")
     statement_version = models.ForeignKey(
         StatementVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -292,7 +307,7 @@ class OrgPledge(ContactConfirmedPledge):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} → {self.campaign.slug}"
+        return f"{self.named_organisation} → {self.campaign.slug}"
 
 
 class UpdateMailing(models.Model):

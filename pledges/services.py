@@ -4,14 +4,11 @@ One function per use case, each atomic; emails are queued as `PledgeEmail` rows 
 their task enqueued inside the same transaction; counters are invalidated on commit.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -34,6 +31,12 @@ from pledges.models import (
     StatementVersion,
     UpdateDelivery,
     UpdateMailing,
+)
+from pledges.organisations import (
+    OrgSignOnData,
+    known_organisation,
+    propose,
+    website_domain,
 )
 from pledges.outbox import queue_email
 from staff import audit
@@ -327,18 +330,13 @@ def purge_unconfirmed(*, days: int | None = None, now: datetime | None = None) -
         campaign_ids = set(stale.values_list("campaign_id", flat=True).distinct())
         _, per_model = stale.delete()
         deleted = per_model.get(Signature._meta.label, 0)
-        stale_pledges = OrgPledge.objects.filter(
-            status=PledgeStatus.UNCONFIRMED, created_at__lt=cutoff
-        )
-        campaign_ids |= set(stale_pledges.values_list("campaign_id", flat=True).distinct())
-        stale_pledges.delete()
         for kind in contact.kinds():
-            if kind.model is OrgPledge:
-                continue
             stale_pledges = kind.model.objects.filter(
                 status=PledgeStatus.UNCONFIRMED, created_at__lt=cutoff
             )
             campaign_ids |= set(stale_pledges.values_list("campaign_id", flat=True).distinct())
+            for pledge in stale_pledges.exclude(proposed_logo=""):
+                pledge.proposed_logo.delete(save=False)
             stale_pledges.delete()
         # Rate limits look back an hour; a day of attempts is plenty.
         SigningAttempt.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
@@ -439,66 +437,11 @@ def personal_data(email: str) -> dict:
 
 # Organisations -----------------------------------------------------------------------------
 
-NAME_NOISE = {"the", "a", "an", "of", "and", "ltd", "inc", "gmbh", "ev", "e", "v", "asbl", "sa"}
-
-
-def organisation_name_key(name: str) -> str:
-    """A loose key for spotting duplicates: case-folded words without punctuation or noise."""
-    words = re.findall(r"\w+", name.casefold())
-    return " ".join(w for w in words if w not in NAME_NOISE)[:160]
-
-
-def website_domain(url: str) -> str:
-    host = (urlsplit(url).hostname or "").casefold().rstrip(".")
-    return host.removeprefix("www.")
-
-
-@dataclass(frozen=True)
-class OrgSignOnData:
-    name: str
-    kind: str
-    country: str
-    website: str
-    contact_name: str
-    contact_email: str
-    contact_language: str
-    logo_png: bytes | None = None
-
 
 @dataclass(frozen=True)
 class OrgSignOnResult:
     pledge: OrgPledge
     outcome: str  # "new", "resent", "already-signed", "held"
-
-
-def find_or_create_organisation(data: OrgSignOnData) -> Organisation:
-    """The organisation known by the website's domain, or a new one from `data`.
-
-    Public details of a known organisation are only changed by moderators. Call inside
-    the caller's transaction."""
-    domain = website_domain(data.website)
-    organisation = Organisation.objects.filter(domain=domain).first() if domain else None
-    if organisation is not None:
-        return organisation
-    organisation = Organisation(
-        name=data.name.strip(),
-        name_key=organisation_name_key(data.name),
-        kind=data.kind,
-        country=data.country,
-        website=data.website,
-        domain=domain,
-    )
-    organisation.full_clean(exclude=["logo"], validate_constraints=False)
-    try:
-        with transaction.atomic():
-            organisation.save()
-    except IntegrityError:
-        return Organisation.objects.get(domain=domain)
-    if data.logo_png:
-        organisation.logo.save(
-            f"{domain or organisation.pk}.png", ContentFile(data.logo_png), save=True
-        )
-    return organisation
 
 
 def sign_on(
@@ -518,10 +461,28 @@ def sign_on(
     contact_email = normalise_email(data.contact_email)
     with transaction.atomic():
         over_limit = record_attempt(client, contact_email, now=now)
-        organisation = find_or_create_organisation(data)
-        pledge = OrgPledge.objects.filter(organisation=organisation, campaign=campaign).first()
+        organisation = known_organisation(data.website)
+        if organisation is not None:
+            pledge = OrgPledge.objects.filter(organisation=organisation, campaign=campaign).first()
+        else:
+            # Not known yet: the same mailbox's earlier submission for the same new
+            # organisation is sent its link again; anyone else's waits apart, unconfirmed.
+            waiting = OrgPledge.objects.filter(
+                campaign=campaign,
+                organisation__isnull=True,
+                status=PledgeStatus.UNCONFIRMED,
+                proposed_organisation__domain=website_domain(data.website),
+            )
+            pledge = next(
+                (p for p in waiting if same_mailbox(p.contact_email, contact_email)), None
+            )
+        if pledge is not None and same_mailbox(pledge.contact_email, contact_email):
+            return _sign_on_again(pledge, over_limit=over_limit)
         if pledge is not None:
-            return _sign_on_again(pledge, contact_email, over_limit=over_limit, now=now)
+            # Someone else for an organisation already signed on: they get the same link
+            # and pages as anyone (confirming it changes nothing but tells the contact), so
+            # whether a sign-on exists, published or not, is never theirs to learn.
+            organisation = None
         pledge = OrgPledge(
             organisation=organisation,
             campaign=campaign,
@@ -532,6 +493,8 @@ def sign_on(
             ip_hash=client.ip_hash,
             partner=partner,
         )
+        if organisation is None:
+            propose(pledge, data)
         pledge.full_clean(validate_constraints=False)
         try:
             with transaction.atomic():
@@ -546,35 +509,14 @@ def sign_on(
     return OrgSignOnResult(pledge, "new")
 
 
-# One notice a day at most about repeated sign-ons, so nobody can flood a contact's inbox.
-REPEAT_NOTICE_INTERVAL = timedelta(days=1)
-
-
-def _sign_on_again(
-    pledge: OrgPledge, contact_email: str, *, over_limit: bool, now: datetime
-) -> OrgSignOnResult:
-    """A sign-on for an organisation already signed on to this campaign.
-
-    The submitter sees the same page as anyone else and is told nothing by email unless they
-    are the pledge's own contact: whether an organisation has a pending, unpublished sign-on
-    is not something a stranger with a form can find out. The contact is told instead.
-    """
+def _sign_on_again(pledge: OrgPledge, *, over_limit: bool) -> OrgSignOnResult:
+    """The contact of an existing sign-on submitted it again."""
     if over_limit:
         return OrgSignOnResult(pledge, "held")
-    is_contact = bool(pledge.contact_email) and email_hash(pledge.contact_email) == email_hash(
-        contact_email
-    )
-    if is_contact and pledge.status == PledgeStatus.UNCONFIRMED:
+    if pledge.status == PledgeStatus.UNCONFIRMED:
         queue_email(pledge, "contact-confirm")
         return OrgSignOnResult(pledge, "resent")
-    if is_contact:
-        queue_email(pledge, "contact-already")
-        return OrgSignOnResult(pledge, "already-signed")
-    recently_told = pledge.emails.filter(
-        kind="contact-repeated", created_at__gt=now - REPEAT_NOTICE_INTERVAL
-    ).exists()
-    if pledge.contact_email and not recently_told:
-        queue_email(pledge, "contact-repeated")
+    queue_email(pledge, "contact-already")
     return OrgSignOnResult(pledge, "already-signed")
 
 

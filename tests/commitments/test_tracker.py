@@ -174,8 +174,9 @@ def test_organisation_page_shows_public_pledges_across_campaigns_only(client, dr
 
 
 def test_organisation_without_public_record_is_404(client, drive):
-    pending = pledge(drive, website="https://nobody.example").pledge.organisation
-    assert client.get(f"/organisations/{pending.pk}/").status_code == 404
+    pending = pledge(drive, website="https://nobody.example").pledge
+    confirmed, _ = contact.confirm_contact(pending)  # a record now, but nothing public yet
+    assert client.get(f"/organisations/{confirmed.organisation.pk}/").status_code == 404
     assert client.get("/organisations/999999/").status_code == 404
 
 

@@ -61,8 +61,29 @@ def test_simultaneous_sign_ons_of_one_organisation_leave_one_record():
 
     campaign = create_campaign("race")
     run_together(3, lambda: services.sign_on(campaign, org_data()))
+    assert OrgPledge.objects.filter(campaign=campaign).count() == 1
+    assert Organisation.objects.count() == 0  # a record only once the contact confirms
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_contacts_of_one_new_organisation_confirming_at_once_leave_one_record():
+    from pledges import contact, services
+
+    campaign = create_campaign("race")
+    pledges = [
+        services.sign_on(campaign, org_data(contact_email=f"c{n}@redcomunitaria.example")).pledge
+        for n in range(3)
+    ]
+    queue = iter(pledges)
+    results = run_together(3, lambda: contact.confirm_contact(next(queue)))
     assert Organisation.objects.count() == 1
     assert OrgPledge.objects.filter(campaign=campaign).count() == 1
+    assert sorted(outcome for _pledge, outcome in results) == [
+        "already-confirmed",
+        "already-confirmed",
+        "confirmed",
+    ]
 
 
 @postgres_only

@@ -37,16 +37,41 @@ def test_org_sign_on_form_stores_a_pending_pledge_and_emails_the_contact(client,
     )
     assert response.status_code == 302
     assert "Check your email" in client.get(response["Location"]).content.decode()
-    pledge = OrgPledge.objects.select_related("organisation").get()
+    pledge = OrgPledge.objects.get()
     assert pledge.status == Status.UNCONFIRMED
-    organisation = pledge.organisation
+    # Nothing about the organisation is a record until its contact confirms.
+    assert pledge.organisation is None and not Organisation.objects.exists()
+    assert pledge.proposed_organisation["domain"] == "redcomunitaria.example"
+    message = last_email_to("luz@redcomunitaria.example")
+    assert "/es/confirm-contact/" in message.body
+    assert "Red Comunitaria" in message.body
+    client.post(link_to(message, "/confirm-contact/"))
+    organisation = OrgPledge.objects.select_related("organisation").get().organisation
     assert organisation.domain == "redcomunitaria.example"
     assert organisation.website == "https://redcomunitaria.example"
     with Image.open(organisation.logo) as logo:
         assert logo.format == "PNG"
         assert max(logo.size) <= 400
-    message = last_email_to("luz@redcomunitaria.example")
-    assert "/es/confirm-contact/" in message.body
+
+
+def test_an_unconfirmed_submission_cannot_name_or_picture_someone_elses_organisation(
+    client, campaign
+):
+    """A stranger submits first, with a false name and their own logo, and never confirms;
+    the organisation's real contact signs on after and their details are the record."""
+    squat = {**FORM, "name": "Fake Name", "contact_email": "squatter@elsewhere.example"}
+    client.post("/c/refuse/organisations/sign/", {**squat, "logo": image_upload()})
+    assert not Organisation.objects.exists()
+    client.post("/c/refuse/organisations/sign/", FORM)
+    run_tasks()
+    real = [m for m in mail.outbox if m.to == ["luz@redcomunitaria.example"]][-1]
+    client.post(link_to(real, "/confirm-contact/"))
+    organisation = Organisation.objects.get()
+    assert organisation.name == "Red Comunitaria"
+    assert not organisation.logo
+    assert OrgPledge.objects.get(organisation=organisation).contact_email == (
+        "luz@redcomunitaria.example"
+    )
 
 
 def test_contact_confirms_then_the_pledge_waits_for_moderation(client, campaign):
@@ -100,7 +125,7 @@ def test_a_small_file_declaring_a_huge_canvas_is_refused_before_decoding(
     assert response.status_code == 400
     assert "dimensions are too large" in response.content.decode()
     assert decoded == []
-    assert not Organisation.objects.exists()
+    assert not OrgPledge.objects.exists()
 
 
 def test_a_logo_of_reasonable_size_is_accepted(client, campaign):
@@ -108,7 +133,7 @@ def test_a_logo_of_reasonable_size_is_accepted(client, campaign):
         "/c/refuse/organisations/sign/", {**FORM, "logo": image_upload(size=(2000, 1500))}
     )
     assert response.status_code == 302
-    assert Organisation.objects.get().logo
+    assert OrgPledge.objects.get().proposed_logo
 
 
 @pytest.mark.parametrize(
@@ -131,20 +156,45 @@ def test_organisation_is_reused_across_campaigns_by_website_domain(campaign, mod
     assert Organisation.objects.get().name == "Red Comunitaria"
 
 
-def test_a_stranger_cannot_learn_that_an_organisation_has_a_pending_sign_on(campaign):
-    """Same page, no email to the submitter; only the organisation's own contact is told."""
-    services.sign_on(campaign, org_data())
+@pytest.mark.parametrize("state", ["unconfirmed", "awaiting_moderation", "approved"])
+def test_a_stranger_cannot_learn_that_an_organisation_has_signed_on(client, campaign, state):
+    """The stranger gets exactly what a first sign-on gets (a link, then "waits for
+    moderation"); only the organisation's own contact is told, and nothing changes."""
+    first = services.sign_on(campaign, org_data()).pledge
+    if state != "unconfirmed":
+        first, _ = contact.confirm_contact(first)
+    if state == "approved":
+        contact.approve(first, by=None)
     run_tasks()
     mail.outbox.clear()
-    result = services.sign_on(campaign, org_data(contact_email="someone@elsewhere.example"))
-    assert result.outcome == "already-signed"
+    result = services.sign_on(
+        campaign, org_data(contact_email="someone@elsewhere.example", contact_language="en")
+    )
+    assert result.outcome == "new"
+    stranger = last_email_to("someone@elsewhere.example")
+    page = client.post(link_to(stranger, "/confirm-contact/"))
+    assert page.status_code == 200
+    assert "Our moderators will review the sign-on" in page.content.decode()
     run_tasks()
-    assert [m.to for m in mail.outbox] == [["luz@redcomunitaria.example"]]
-    # In the contact's language (Spanish), and once a day at most.
-    assert "Otra solicitud de adhesión" in mail.outbox[0].subject
-    services.sign_on(campaign, org_data(contact_email="again@elsewhere.example"))
+    told = [m for m in mail.outbox if m.to == ["luz@redcomunitaria.example"]]
+    if state == "unconfirmed":  # the organisation is not a record yet: two proposals wait
+        assert told == []
+        assert OrgPledge.objects.count() == 2
+    else:
+        # In the contact's language (Spanish); the sign-on itself is unchanged.
+        assert len(told) == 1 and "Otra solicitud de adhesión" in told[0].subject
+        assert OrgPledge.objects.get().pk == first.pk
+        assert OrgPledge.objects.get().status == first.status
+
+
+def test_the_contact_is_told_of_repeated_requests_once_a_day(campaign):
+    first, _ = contact.confirm_contact(services.sign_on(campaign, org_data()).pledge)
+    for n in range(3):
+        other = services.sign_on(campaign, org_data(contact_email=f"x{n}@elsewhere.example"))
+        contact.confirm_contact(other.pledge)
     run_tasks()
-    assert len(mail.outbox) == 1
+    told = [m for m in mail.outbox if m.to == ["luz@redcomunitaria.example"]]
+    assert len(told) == 2  # the confirmation link, then one notice
 
 
 def test_the_page_is_the_same_for_a_new_and_a_known_organisation(client, campaign):
@@ -196,9 +246,10 @@ def test_only_approved_organisations_are_public(client, campaign, moderator):
 def test_merging_duplicates_moves_sign_ons(campaign, moderator):
     other = create_campaign("other")
     keep = approved_org(campaign, moderator=moderator).organisation
-    duplicate = services.sign_on(
+    first = services.sign_on(
         other, org_data(name="Red comunitaria", website="https://red-comunitaria.example")
-    ).pledge.organisation
+    ).pledge
+    duplicate = contact.confirm_contact(first)[0].organisation
     also = services.sign_on(
         campaign, org_data(name="Red comunitaria", website="https://red-comunitaria.example")
     )

@@ -127,9 +127,10 @@ def test_unicode_organisation_names_round_trip_to_the_signatories_list(
         },
     )
     assert response.status_code == 302
-    pledge = OrgPledge.objects.get(organisation__domain=f"org{n}.example")
-    assert pledge.organisation.name == name
+    pledge = OrgPledge.objects.get(proposed_organisation__domain=f"org{n}.example")
+    assert pledge.named_organisation.name == name
     pledge, _ = contact.confirm_contact(pledge)
+    assert pledge.organisation.name == name
     contact.approve(pledge, by=None)
     page = client.get("/c/refuse/signatories/")
     assert escape(name) in page.content.decode()

@@ -175,11 +175,19 @@ def test_stored_payloads_are_shown_escaped_on_every_public_page(client, world):
 
 
 def test_hostile_names_never_become_email_headers(client, world):
-    client.post("/c/refuse/sign/", {**SIGN, "name": CRLF_NAME, "email": "signer@example.org"})
-    client.post(
+    # A name with line breaks is a form error on every public form...
+    refused = client.post(
+        "/c/refuse/sign/", {**SIGN, "name": CRLF_NAME, "email": "refused@example.org"}
+    )
+    assert refused.status_code == 400
+    refused = client.post(
         "/c/refuse/organisations/sign/",
         {**ORGANISATION, "contact_name": CRLF_NAME, "name": CRLF_NAME},
     )
+    assert refused.status_code == 400
+    # ...and where one still arrives (staff typing a gift), it never reaches a header.
+    client.post("/c/refuse/sign/", {**SIGN, "email": "signer@example.org"})
+    client.post("/c/refuse/organisations/sign/", ORGANISATION)
     client.post("/c/refuse/sign/", {**SIGN, "email": CRLF_EMAIL})
     client.post("/my-data/", {"email": CRLF_EMAIL, "language": "en"})
     donation_services.record_offline_gift(
