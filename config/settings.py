@@ -167,6 +167,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+# Masked in the request data axes stores: `next` can carry a one-time enrolment link.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "next"]
 # axes has one limit and one cool-off for all its lockout parameters, so staff.lockout adds
 # a lock on the username alone, whatever the address (password spraying), higher and slower.
 AXES_HANDLER = "staff.lockout.StaffLockoutHandler"

@@ -1,4 +1,5 @@
-"""The audit log: one row per sensitive staff action, never changed."""
+"""The audit log (one row per sensitive staff action, never changed), second-factor
+enrolment links and the per-username login failure counter."""
 
 from django.conf import settings
 from django.db import models
@@ -38,3 +39,66 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         who = self.actor_username or "system"
         return f"{self.created_at:%Y-%m-%d %H:%M} {who} {self.action}"
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link that lets a staff member register their first second factor.
+
+    The password alone never enrols a device: the link goes to the account's email address
+    (or a superuser hands it over in person), so enrolling also proves access to that.
+    Only a hash of the token is stored; the raw token exists in the email or printout alone.
+    """
+
+    class Via(models.TextChoices):
+        EMAIL = "email"
+        IN_PERSON = "in_person"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    via = models.CharField(max_length=16, choices=Via.choices)
+    # SHA-256 of the token; empty until the email task mints the token and sends it.
+    token_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "created_at"], name="enrolment_user_created_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_hash"],
+                condition=~models.Q(token_hash=""),  # not minted yet, not a secret # nosec B106
+                name="enrolment_token_hash_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"enrolment link {self.pk} ({self.via})"
+
+    def is_open(self, now=None) -> bool:
+        """Not used, not replaced and not expired (whether its user enrolled meanwhile is
+        `staff.enrolment`'s question)."""
+        now = now or timezone.now()
+        return self.used_at is None and self.revoked_at is None and self.expires_at > now
+
+
+class UsernameLoginFailure(models.Model):
+    """One failed staff login, keyed on the username alone (no address, no password).
+
+    django-axes locks a username per IP address; these rows let `staff.lockout` also lock a
+    username that is being guessed from many addresses. Rows older than the username
+    cool-off are deleted as new failures arrive.
+    """
+
+    username = models.CharField(max_length=150)
+    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "failed_at"], name="login_failure_username_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.failed_at:%Y-%m-%d %H:%M} {self.username}"

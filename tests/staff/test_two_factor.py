@@ -6,30 +6,21 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.models import AuditEvent
 from tests.conftest import create_campaign
+from tests.staff.helpers import (
+    ADMIN,
+    SETUP,
+    VERIFY,
+    current_code,
+    emailed_enrolment_link,
+    password_login,
+)
 
 pytestmark = pytest.mark.django_db
-
-ADMIN = "/staff/admin/"
-SETUP = "/staff/admin/two-factor/setup/"
-VERIFY = "/staff/admin/two-factor/verify/"
-
-
-def password_login(client, user, password=None, **extra):
-    return client.post(
-        f"{ADMIN}login/",
-        {"username": user.username, "password": password or f"pw-{user.username}", "next": ADMIN},
-        **extra,
-    )
-
-
-def current_code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
 
 
 def test_a_password_alone_opens_no_staff_page(client, comms):
@@ -45,6 +36,8 @@ def test_a_password_alone_opens_no_staff_page(client, comms):
 
 def test_first_login_sets_up_an_authenticator_app(client, comms):
     password_login(client, comms)
+    client.get(SETUP)  # the password alone: an enrolment link is emailed
+    assert client.get(emailed_enrolment_link(comms))["Location"].startswith(SETUP)
     page = client.get(f"{SETUP}?next={ADMIN}campaigns/campaign/")
     body = page.content.decode()
     assert page.status_code == 200
