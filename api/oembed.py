@@ -1,6 +1,7 @@
 """oEmbed for campaign links, and the iframe snippet the partner guide shows too."""
 
 import re
+from typing import TypedDict
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils.html import format_html
 from campaigns.access import access_campaign
 from campaigns.forms import REF_PATTERN
 from campaigns.models import Campaign
+from campaigns.representation import Url
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 _CAMPAIGN_PATH = re.compile(
@@ -65,7 +67,21 @@ def parse_campaign_url(url: str) -> tuple[str, str | None, str | None]:
     return match["slug"], match["lang"], ref
 
 
-def oembed_for(url: str, *, maxwidth: int | None = None, maxheight: int | None = None) -> dict:
+class Oembed(TypedDict):
+    """An oEmbed answer of type `rich` (https://oembed.com/)."""
+
+    version: str
+    type: str
+    title: str
+    provider_name: str
+    provider_url: Url
+    html: str
+    width: int
+    height: int
+    cache_age: int
+
+
+def oembed_for(url: str, *, maxwidth: int | None = None, maxheight: int | None = None) -> Oembed:
     slug, lang, ref = parse_campaign_url(url)
     campaign = access_campaign(None, slug)
     width = min(WIDTH, maxwidth) if maxwidth else WIDTH

@@ -13,6 +13,7 @@ from api.oembed import PROVIDER_NAME
 from api.representation import progress_payload
 from campaigns.progress import campaign_progress
 from campaigns.queries import public_campaigns
+from campaigns.representation import public_status
 from commitments import tracker
 from commitments.representation import commitment_payload
 from lib import spreadsheets
@@ -84,7 +85,7 @@ def rows() -> list[dict]:
                 "slug": campaign.slug,
                 "title": campaign.title,
                 "kind": campaign.kind,
-                "status": "closed" if campaign.is_closed() else "live",
+                "status": public_status(campaign),
                 "default_language": campaign.default_language,
                 "browser_url": settings.SITE_URL + campaign.get_absolute_url(),
                 "launched_at": campaign.launched_at.isoformat() if campaign.launched_at else None,

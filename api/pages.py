@@ -8,10 +8,10 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from api.oembed import embed_src, iframe_html
-from api.representation import browser_url
 from campaigns.access import access_campaign
 from campaigns.forms import RefForm
 from campaigns.queries import open_campaigns, public_campaigns
+from campaigns.representation import browser_url
 
 
 @require_safe

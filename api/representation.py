@@ -1,61 +1,55 @@
-"""Public shapes of campaigns and progress, shared by the API, the embeds and open data.
+"""Public shapes of campaigns and their progress, for the API, the embeds and open data.
+
+The shapes that compose several apps (a campaign's progress counts, its commitments and its
+fundraising) or link to the API's own endpoints are declared here; the others are declared
+by the app that owns the data (see campaigns/representation.py). The API's serializers are
+generated from these declarations.
 
 Field names follow the Open Supporter Data Interface where a concept exists there
 (`title`, `browser_url`, `total_signatures`, `total_amount`, `currency`); see docs/api.md.
 """
 
+from typing import TypedDict
+
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
-from campaigns.models import Campaign
-from campaigns.progress import Figure, Progress
-from donations import money
+from campaigns.models import Campaign as CampaignModel
+from campaigns.progress import Progress as CampaignProgress
+from campaigns.representation import (
+    DateTime,
+    Figure,
+    PublicStatus,
+    TargetRef,
+    Url,
+    browser_url,
+    figure_payload,
+    iso,
+    public_status,
+    target_ref,
+)
+from donations.representation import Fundraising, fundraising_payload
 
 
-def public_status(campaign: Campaign) -> str:
-    return "closed" if campaign.is_closed() else "live"
+class Progress(TypedDict):
+    campaign: str
+    title: str
+    language: str
+    browser_url: Url
+    status: PublicStatus
+    total_signatures: int
+    pending_signatures: int
+    total_organisations: int
+    commitments: dict[str, int]
+    fundraising: Fundraising | None
+    figures: list[Figure]
+    updated_at: DateTime | None
 
 
-def browser_url(campaign: Campaign, language: str | None = None) -> str:
-    language = language or campaign.default_language
-    with translation.override(language):
-        return settings.SITE_URL + campaign.get_absolute_url()
-
-
-def fundraising_payload(campaign: Campaign, progress: Progress) -> dict | None:
-    """Money raised, from donations.progress.raised_for_campaign's figures."""
-    if not campaign.collects_donations:
-        return None
-    raised = progress.raised or {}
-    by_currency = raised.get("by_currency") or {}
-    currency = raised.get("currency") or campaign.fundraising_currency or None
-    goal = raised.get("goal_minor")
-    total = raised.get("total_minor", 0)
-    return {
-        "currency": currency,
-        "total_amount": money.decimal_string(total, currency) if currency else None,
-        "goal_amount": money.decimal_string(goal, currency) if currency and goal else None,
-        "percent": raised.get("percent", 0) if goal else None,
-        "gifts": raised.get("gifts", 0),
-        "unconverted": list(raised.get("unconverted") or []),
-        "by_currency": [
-            {"currency": code, "total_amount": money.decimal_string(amount, code)}
-            for code, amount in sorted(by_currency.items())
-        ],
-    }
-
-
-def figure_payload(figure: Figure) -> dict:
-    return {
-        "key": figure.key,
-        "label": figure.label,
-        "count": figure.count,
-        "goal": figure.goal,
-        "percent": figure.percent if figure.goal else None,
-    }
-
-
-def progress_payload(campaign: Campaign, progress: Progress, *, language: str | None) -> dict:
+def progress_payload(
+    campaign: CampaignModel, progress: CampaignProgress, *, language: str | None
+) -> Progress:
     """`language` picks the texts (falling back to the default) and the labels."""
     content = campaign.content(language)
     ui_language = language or content.language
@@ -73,22 +67,51 @@ def progress_payload(campaign: Campaign, progress: Progress, *, language: str | 
         "commitments": dict(progress.commitments),
         "fundraising": fundraising_payload(campaign, progress),
         "figures": figures,
-        "updated_at": progress.updated_at.isoformat() if progress.updated_at else None,
+        "updated_at": iso(progress.updated_at),
     }
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
+class CampaignTranslation(TypedDict):
+    language: str
+    title: str
+    summary: str
+    description: str
+    call_to_action: str
 
 
-def campaign_payload(
-    campaign: Campaign, *, language: str | None, detail: bool = False, progress=None
-) -> dict:
+class Campaign(TypedDict):
+    identifiers: list[str]
+    slug: str
+    kind: str
+    status: PublicStatus
+    language: str
+    default_language: str
+    available_languages: list[str]
+    title: str
+    summary: str
+    description: str
+    call_to_action: str
+    browser_url: Url
+    progress_url: Url
+    embed_url: Url
+    created_date: DateTime | None
+    modified_date: DateTime
+    end_date: DateTime | None
+    signature_goal: int | None
+    organisation_goal: int | None
+    targets: list[TargetRef]
+
+
+class CampaignDetail(Campaign):
+    total_signatures: int
+    total_organisations: int
+    translations: list[CampaignTranslation]
+
+
+def campaign_payload(campaign: CampaignModel, *, language: str | None) -> Campaign:
     """A public campaign. Reads prefetched translations and targets only."""
-    from django.urls import reverse
-
     content = campaign.content(language)
-    payload = {
+    return {
         "identifiers": [f"coalition:{campaign.slug}"],
         "slug": campaign.slug,
         "kind": campaign.kind,
@@ -104,17 +127,24 @@ def campaign_payload(
         "progress_url": settings.SITE_URL
         + reverse("api:campaign-progress", kwargs={"slug": campaign.slug}),
         "embed_url": settings.SITE_URL + reverse("api:embed", kwargs={"slug": campaign.slug}),
-        "created_date": _iso(campaign.launched_at or campaign.launch_at),
-        "modified_date": _iso(campaign.updated_at),
-        "end_date": _iso(campaign.closed_at or campaign.close_at),
+        "created_date": iso(campaign.launched_at or campaign.launch_at),
+        "modified_date": iso(campaign.updated_at),
+        "end_date": iso(campaign.closed_at or campaign.close_at),
         "signature_goal": campaign.signature_goal,
         "organisation_goal": campaign.organisation_goal,
-        "targets": [{"slug": t.slug, "name": t.name} for t in campaign.targets.all()],
+        "targets": [target_ref(t) for t in campaign.targets.all()],
     }
-    if detail:
-        payload["total_signatures"] = progress.signatures if progress else 0
-        payload["total_organisations"] = progress.organisations if progress else 0
-        payload["translations"] = [
+
+
+def campaign_detail_payload(
+    campaign: CampaignModel, *, language: str | None, progress: CampaignProgress | None
+) -> CampaignDetail:
+    """A public campaign with its counts and every translation."""
+    return {
+        **campaign_payload(campaign, language=language),
+        "total_signatures": progress.signatures if progress else 0,
+        "total_organisations": progress.organisations if progress else 0,
+        "translations": [
             {
                 "language": t.language,
                 "title": t.title,
@@ -123,40 +153,5 @@ def campaign_payload(
                 "call_to_action": t.call_to_action,
             }
             for t in campaign.translations.all()
-        ]
-    return payload
-
-
-def open_books_payload(books) -> dict:
-    """The public ledger's figures (donations.queries.open_books); never a donor's name."""
-    return {
-        "donors": books.donors,
-        "gifts": books.gifts,
-        "by_month": [
-            {
-                "month": row["month"].strftime("%Y-%m") if row["month"] else None,
-                "currency": row["currency"],
-                "total_amount": money.decimal_string(row["net"] or 0, row["currency"]),
-                "gifts": row["gifts"],
-            }
-            for row in books.by_month
-        ],
-        "by_campaign": [
-            {
-                "campaign": row["campaign__slug"],
-                "title": row["campaign__title"],
-                "currency": row["currency"],
-                "total_amount": money.decimal_string(row["net"] or 0, row["currency"]),
-                "gifts": row["gifts"],
-            }
-            for row in books.by_campaign
-        ],
-        "refunds": [
-            {
-                "currency": row["currency"],
-                "total_amount": money.decimal_string(row["refunded"] or 0, row["currency"]),
-                "gifts": row["count"],
-            }
-            for row in books.refunds
         ],
     }

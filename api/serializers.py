@@ -1,18 +1,115 @@
 """Serializers: explicit fields only, so personal data stays out by construction.
 
-Output serializers receive the dicts built in api/representation.py; their declared
-fields give the OpenAPI schema its shape.
+Output shapes shared with the embeds, open data and partner events are declared once, as
+the TypedDicts their builders return (campaigns, pledges, donations and commitments
+`representation.py`, api/representation.py, api/oembed.py); their serializers are generated
+here from those declarations and give the OpenAPI schema its shape. Query strings, errors,
+request bodies and the partner-only answers are declared here.
 """
+
+import types
+import typing
+from typing import Annotated, Literal, Union, get_args, get_origin, get_type_hints
 
 from django.conf import settings
 from rest_framework import serializers
 
+from api import oembed
+from api import representation as api_shapes
+from campaigns import representation as campaign_shapes
 from campaigns.forms import REF_PATTERN
+from campaigns.representation import Format
+from commitments import representation as commitment_shapes
 from commitments.models import Commitment, CommitmentUpdate
+from donations import representation as donation_shapes
 from partners.models import EventType
+from pledges import representation as pledge_shapes
 from pledges.models import AFFILIATION_MAX, EMAIL_MAX, NAME_MAX, Organisation
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+# Serializers generated from declared shapes ------------------------------------------
+
+SCALAR_FIELDS = {
+    str: serializers.CharField,
+    int: serializers.IntegerField,
+    bool: serializers.BooleanField,
+}
+FORMAT_FIELDS = {
+    Format.URI: serializers.URLField,
+    Format.EMAIL: serializers.EmailField,
+    Format.DATE: serializers.DateField,
+    Format.DATE_TIME: serializers.DateTimeField,
+}
+# Each declared shape and the serializer generated from it.
+GENERATED: dict[type, type[serializers.Serializer]] = {}
+
+
+def output_serializer(shape: type, /, **overrides: dict) -> type[serializers.Serializer]:
+    """A serializer named after `shape` (a TypedDict) with one field per key, in order.
+
+    A key's field follows its annotation: `str`, `int` or `bool`; a `Url`, `Email`, `Date`
+    or `DateTime` string; a `Literal` of choices; `X | None` allows null; `list[X]` and
+    `dict[str, X]` hold X's field; another shape is its generated serializer (so generate
+    inner shapes first). `overrides` gives a key's field more keyword arguments, such as
+    `help_text`, or `choices`, which makes it a ChoiceField. A shape that extends a
+    generated shape extends its serializer: the inherited keys keep their fields.
+    """
+    if not typing.is_typeddict(shape):
+        raise TypeError(f"{shape!r} is not a TypedDict")
+    hints = get_type_hints(shape, include_extras=True)
+    bases = [GENERATED[b] for b in getattr(shape, "__orig_bases__", ()) if b in GENERATED]
+    base = bases[0] if bases else serializers.Serializer
+    inherited = list(getattr(base, "_declared_fields", {}))
+    if inherited != list(hints)[: len(inherited)]:
+        raise TypeError(f"{shape.__name__}: the keys of {base.__name__} must come first")
+    unknown = set(overrides) - (set(hints) - set(inherited))
+    if unknown:
+        raise TypeError(f"{shape.__name__}: no own key named {', '.join(sorted(unknown))}")
+    attrs = {
+        key: _field(hint, **overrides.get(key, {}))
+        for key, hint in hints.items()
+        if key not in inherited
+    }
+    serializer = type(
+        f"{shape.__name__}Serializer",
+        (base,),
+        # No docstring: it would be the component's description in the schema.
+        {**attrs, "__module__": __name__},
+    )
+    GENERATED[shape] = serializer
+    return serializer
+
+
+def _field(hint, **kwargs) -> serializers.Field:
+    if get_origin(hint) in (Union, types.UnionType) and type(None) in get_args(hint):
+        (hint,) = (arg for arg in get_args(hint) if arg is not type(None))
+        kwargs["allow_null"] = True
+    origin, args = get_origin(hint), get_args(hint)
+    if typing.is_typeddict(hint):
+        return _generated(hint)(**kwargs)
+    if origin is list and typing.is_typeddict(args[0]):
+        return _generated(args[0])(many=True, **kwargs)
+    if origin is list:
+        return serializers.ListField(child=_field(args[0]), **kwargs)
+    if origin is dict and args[0] is str:
+        return serializers.DictField(child=_field(args[1]), **kwargs)
+    if origin is Literal:
+        return serializers.ChoiceField(**{"choices": list(args), **kwargs})
+    if origin is Annotated and args[0] is str and args[1] in FORMAT_FIELDS:
+        return FORMAT_FIELDS[args[1]](**kwargs)
+    if hint in SCALAR_FIELDS:
+        if "choices" in kwargs:
+            return serializers.ChoiceField(**kwargs)
+        return SCALAR_FIELDS[hint](**kwargs)
+    raise TypeError(f"no serializer field for {hint!r}")
+
+
+def _generated(shape: type) -> type[serializers.Serializer]:
+    if shape not in GENERATED:
+        raise TypeError(f"generate the serializer of {shape.__name__} first")
+    return GENERATED[shape]
 
 
 # Query strings -----------------------------------------------------------------------
@@ -78,166 +175,93 @@ class ErrorSerializer(serializers.Serializer):
 
 # Campaigns ---------------------------------------------------------------------------
 
+MARKDOWN = {"help_text": "Markdown."}
 
-class TargetRefSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
-
-
-class CampaignTranslationSerializer(serializers.Serializer):
-    language = serializers.CharField()
-    title = serializers.CharField()
-    summary = serializers.CharField(allow_blank=True)
-    description = serializers.CharField(allow_blank=True, help_text="Markdown.")
-    call_to_action = serializers.CharField(allow_blank=True)
-
-
-class CampaignSerializer(serializers.Serializer):
-    identifiers = serializers.ListField(child=serializers.CharField())
-    slug = serializers.CharField()
-    kind = serializers.CharField()
-    status = serializers.ChoiceField(choices=["live", "closed"])
-    language = serializers.CharField(help_text="Language of the texts below.")
-    default_language = serializers.CharField()
-    available_languages = serializers.ListField(child=serializers.CharField())
-    title = serializers.CharField()
-    summary = serializers.CharField(allow_blank=True)
-    description = serializers.CharField(allow_blank=True, help_text="Markdown.")
-    call_to_action = serializers.CharField(allow_blank=True)
-    browser_url = serializers.URLField()
-    progress_url = serializers.URLField()
-    embed_url = serializers.URLField()
-    created_date = serializers.DateTimeField(allow_null=True)
-    modified_date = serializers.DateTimeField()
-    end_date = serializers.DateTimeField(allow_null=True)
-    signature_goal = serializers.IntegerField(allow_null=True)
-    organisation_goal = serializers.IntegerField(allow_null=True)
-    targets = TargetRefSerializer(many=True)
-
-
-class CampaignDetailSerializer(CampaignSerializer):
-    total_signatures = serializers.IntegerField()
-    total_organisations = serializers.IntegerField()
-    translations = CampaignTranslationSerializer(many=True)
+TargetRefSerializer = output_serializer(campaign_shapes.TargetRef)
+CampaignTranslationSerializer = output_serializer(
+    api_shapes.CampaignTranslation, description=MARKDOWN
+)
+CampaignSerializer = output_serializer(
+    api_shapes.Campaign,
+    language={"help_text": "Language of the texts below."},
+    description=MARKDOWN,
+)
+CampaignDetailSerializer = output_serializer(api_shapes.CampaignDetail)
 
 
 # Progress ----------------------------------------------------------------------------
 
-
-class FigureSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    label = serializers.CharField()
-    count = serializers.IntegerField()
-    goal = serializers.IntegerField(allow_null=True)
-    percent = serializers.IntegerField(allow_null=True)
-
-
-class AmountSerializer(serializers.Serializer):
-    currency = serializers.CharField()
-    total_amount = serializers.CharField(help_text="Decimal string, e.g. 12.50.")
-
-
-class FundraisingSerializer(serializers.Serializer):
-    currency = serializers.CharField(allow_null=True, help_text="The goal currency.")
-    total_amount = serializers.CharField(
-        allow_null=True,
-        help_text="Raised after refunds, in the goal currency at Finance's exchange rates.",
-    )
-    goal_amount = serializers.CharField(allow_null=True)
-    percent = serializers.IntegerField(allow_null=True, help_text="Of the goal, at most 100.")
-    gifts = serializers.IntegerField(help_text="Gifts received (a monthly gift counts once).")
-    unconverted = serializers.ListField(
-        child=serializers.CharField(),
-        help_text="Currencies without an exchange rate: in by_currency, not in total_amount.",
-    )
-    by_currency = AmountSerializer(many=True, help_text="Raised after refunds, per currency.")
-
-
-class ProgressSerializer(serializers.Serializer):
-    campaign = serializers.CharField()
-    title = serializers.CharField()
-    language = serializers.CharField()
-    browser_url = serializers.URLField()
-    status = serializers.ChoiceField(choices=["live", "closed"])
-    total_signatures = serializers.IntegerField(help_text="Confirmed signatures.")
-    pending_signatures = serializers.IntegerField(help_text="Awaiting email confirmation.")
-    total_organisations = serializers.IntegerField(help_text="Approved organisations.")
-    commitments = serializers.DictField(child=serializers.IntegerField(), help_text="By status.")
-    fundraising = FundraisingSerializer(allow_null=True)
-    figures = FigureSerializer(many=True)
-    updated_at = serializers.DateTimeField(allow_null=True)
+FigureSerializer = output_serializer(campaign_shapes.Figure)
+AmountSerializer = output_serializer(
+    donation_shapes.Amount, total_amount={"help_text": "Decimal string, e.g. 12.50."}
+)
+FundraisingSerializer = output_serializer(
+    donation_shapes.Fundraising,
+    currency={"help_text": "The goal currency."},
+    total_amount={
+        "help_text": "Raised after refunds, in the goal currency at Finance's exchange rates."
+    },
+    percent={"help_text": "Of the goal, at most 100."},
+    gifts={"help_text": "Gifts received (a monthly gift counts once)."},
+    unconverted={
+        "help_text": "Currencies without an exchange rate: in by_currency, not in total_amount."
+    },
+    by_currency={"help_text": "Raised after refunds, per currency."},
+)
+ProgressSerializer = output_serializer(
+    api_shapes.Progress,
+    total_signatures={"help_text": "Confirmed signatures."},
+    pending_signatures={"help_text": "Awaiting email confirmation."},
+    total_organisations={"help_text": "Approved organisations."},
+    commitments={"help_text": "By status."},
+)
 
 
 # Signatories -------------------------------------------------------------------------
 
-
-class PublicOrganisationSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=Organisation.Kind.values)
-    country = serializers.CharField(allow_blank=True)
-    website = serializers.URLField()
-    logo_url = serializers.URLField(allow_null=True)
-
-
-class PublicIndividualSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    country = serializers.CharField(allow_blank=True)
-    affiliation = serializers.CharField(
-        allow_blank=True, help_text="For identification only: the organisation did not sign."
-    )
-
-
-class OrganisationPageSerializer(serializers.Serializer):
-    results = PublicOrganisationSerializer(many=True)
-    next = serializers.URLField(allow_null=True)
-
-
-class IndividualPageSerializer(serializers.Serializer):
-    results = PublicIndividualSerializer(many=True)
-    next = serializers.URLField(allow_null=True)
-
-
-class SignatoriesSerializer(serializers.Serializer):
-    campaign = serializers.CharField()
-    organisations = OrganisationPageSerializer(
-        allow_null=True, help_text="Approved organisations, newest first; null when filtered out."
-    )
-    individuals = IndividualPageSerializer(
-        allow_null=True,
-        help_text="Confirmed signers who chose to be listed, newest first; null when filtered out.",
-    )
+PublicOrganisationSerializer = output_serializer(
+    pledge_shapes.PublicOrganisation, kind={"choices": Organisation.Kind.values}
+)
+PublicIndividualSerializer = output_serializer(
+    pledge_shapes.PublicIndividual,
+    affiliation={"help_text": "For identification only: the organisation did not sign."},
+)
+OrganisationPageSerializer = output_serializer(pledge_shapes.OrganisationPage)
+IndividualPageSerializer = output_serializer(pledge_shapes.IndividualPage)
+SignatoriesSerializer = output_serializer(
+    pledge_shapes.Signatories,
+    organisations={"help_text": "Approved organisations, newest first; null when filtered out."},
+    individuals={
+        "help_text": "Confirmed signers who chose to be listed, newest first; null when "
+        "filtered out."
+    },
+)
 
 
 # Open books --------------------------------------------------------------------------
 
+AFTER_REFUNDS = {"help_text": "After refunds."}
 
-class MonthTotalSerializer(serializers.Serializer):
-    month = serializers.CharField(allow_null=True, help_text="YYYY-MM, by date received.")
-    currency = serializers.CharField()
-    total_amount = serializers.CharField(help_text="After refunds.")
-    gifts = serializers.IntegerField()
-
-
-class CampaignTotalSerializer(serializers.Serializer):
-    campaign = serializers.CharField(allow_null=True, help_text="Slug; null: the general fund.")
-    title = serializers.CharField(allow_null=True)
-    currency = serializers.CharField()
-    total_amount = serializers.CharField(help_text="After refunds.")
-    gifts = serializers.IntegerField()
-
-
-class RefundTotalSerializer(serializers.Serializer):
-    currency = serializers.CharField()
-    total_amount = serializers.CharField(help_text="Refunded.")
-    gifts = serializers.IntegerField(help_text="Gifts refunded in part or in full.")
-
-
-class OpenBooksSerializer(serializers.Serializer):
-    donors = serializers.IntegerField(help_text="People who gave (one per email address).")
-    gifts = serializers.IntegerField(help_text="Payments received, monthly charges included.")
-    by_month = MonthTotalSerializer(many=True)
-    by_campaign = CampaignTotalSerializer(many=True)
-    refunds = RefundTotalSerializer(many=True)
+MonthTotalSerializer = output_serializer(
+    donation_shapes.MonthTotal,
+    month={"help_text": "YYYY-MM, by date received."},
+    total_amount=AFTER_REFUNDS,
+)
+CampaignTotalSerializer = output_serializer(
+    donation_shapes.CampaignTotal,
+    campaign={"help_text": "Slug; null: the general fund."},
+    total_amount=AFTER_REFUNDS,
+)
+RefundTotalSerializer = output_serializer(
+    donation_shapes.RefundTotal,
+    total_amount={"help_text": "Refunded."},
+    gifts={"help_text": "Gifts refunded in part or in full."},
+)
+OpenBooksSerializer = output_serializer(
+    donation_shapes.OpenBooks,
+    donors={"help_text": "People who gave (one per email address)."},
+    gifts={"help_text": "Payments received, monthly charges included."},
+)
 
 
 # BDS tracker -------------------------------------------------------------------------
@@ -266,124 +290,61 @@ class PagingQuerySerializer(serializers.Serializer):
     page_size = serializers.IntegerField(min_value=1, max_value=100, required=False)
 
 
-class CommitmentOrganisationSerializer(PublicOrganisationSerializer):
-    id = serializers.IntegerField(help_text="As in /organisations/<id>/.")
-
-
-class HistoryEntrySerializer(serializers.Serializer):
-    date = serializers.DateTimeField()
-    status = serializers.ChoiceField(choices=Commitment.Status.choices)
-    note = serializers.CharField(allow_blank=True)
-    evidence_url = serializers.URLField(allow_null=True)
-    source = serializers.ChoiceField(
-        choices=["pledge", *CommitmentUpdate.Source.values],
-        help_text="`pledge` for the pledge itself; `system` when the deadline passed.",
-    )
-
-
-class CommitmentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    campaign = serializers.CharField()
-    organisation = CommitmentOrganisationSerializer()
-    target = TargetRefSerializer(allow_null=True, help_text="null: every target of the drive.")
-    all_targets = serializers.BooleanField()
-    type = serializers.ChoiceField(choices=Commitment.Kind.values)
-    other_type = serializers.CharField(allow_blank=True, help_text="For type `other`.")
-    action = serializers.CharField()
-    amount = serializers.CharField(
-        allow_null=True, help_text="Divestments: a decimal string in `currency`."
-    )
-    currency = serializers.CharField(allow_null=True)
-    deadline = serializers.DateField(allow_null=True)
-    status = serializers.ChoiceField(choices=Commitment.Status.choices)
-    pledged_at = serializers.DateTimeField()
-    status_changed_at = serializers.DateTimeField()
-    fulfilled_at = serializers.DateTimeField(allow_null=True)
-    history = HistoryEntrySerializer(
-        many=True, help_text="Oldest first: the pledge, then the updates moderators accepted."
-    )
-
-
-class TargetTallySerializer(serializers.Serializer):
-    target = serializers.CharField(allow_null=True, help_text="Slug; null: every target.")
-    name = serializers.CharField(allow_null=True)
-    all_targets = serializers.BooleanField()
-    count = serializers.IntegerField()
-
-
-class CountryTallySerializer(serializers.Serializer):
-    country = serializers.CharField()
-    count = serializers.IntegerField()
-
-
-class CommitmentTotalsSerializer(serializers.Serializer):
-    campaign = serializers.CharField()
-    total = serializers.IntegerField(help_text="Public commitments matching the filters.")
-    organisations = serializers.IntegerField(help_text="Organisations behind them.")
-    by_status = serializers.DictField(
-        child=serializers.IntegerField(), help_text="Every status, zeros kept."
-    )
-    by_type = serializers.DictField(
-        child=serializers.IntegerField(), help_text="Every type, zeros kept."
-    )
-    by_target = TargetTallySerializer(many=True, help_text="Largest first.")
-    by_country = CountryTallySerializer(many=True, help_text="Largest first.")
+CommitmentOrganisationSerializer = output_serializer(
+    commitment_shapes.CommitmentOrganisation, id={"help_text": "As in /organisations/<id>/."}
+)
+HistoryEntrySerializer = output_serializer(
+    commitment_shapes.HistoryEntry,
+    status={"choices": Commitment.Status.choices},
+    source={
+        "choices": ["pledge", *CommitmentUpdate.Source.values],
+        "help_text": "`pledge` for the pledge itself; `system` when the deadline passed.",
+    },
+)
+CommitmentSerializer = output_serializer(
+    commitment_shapes.Commitment,
+    target={"help_text": "null: every target of the drive."},
+    type={"choices": Commitment.Kind.values},
+    other_type={"help_text": "For type `other`."},
+    amount={"help_text": "Divestments: a decimal string in `currency`."},
+    status={"choices": Commitment.Status.choices},
+    history={"help_text": "Oldest first: the pledge, then the updates moderators accepted."},
+)
+TargetTallySerializer = output_serializer(
+    commitment_shapes.TargetTally, target={"help_text": "Slug; null: every target."}
+)
+CountryTallySerializer = output_serializer(commitment_shapes.CountryTally)
+LARGEST_FIRST = {"help_text": "Largest first."}
+CommitmentTotalsSerializer = output_serializer(
+    commitment_shapes.CommitmentTotals,
+    total={"help_text": "Public commitments matching the filters."},
+    organisations={"help_text": "Organisations behind them."},
+    by_status={"help_text": "Every status, zeros kept."},
+    by_type={"help_text": "Every type, zeros kept."},
+    by_target=LARGEST_FIRST,
+    by_country=LARGEST_FIRST,
+)
 
 
 # Targets -----------------------------------------------------------------------------
 
-
-def status_counts_field() -> serializers.DictField:
-    return serializers.DictField(
-        child=serializers.IntegerField(),
-        help_text="Public commitments naming this target (or every target of a drive that "
-        "lists it), by status.",
-    )
-
-
-class TargetSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
-    headquarters_country = serializers.CharField(allow_blank=True)
-    description = serializers.CharField(allow_blank=True)
-    products = serializers.ListField(child=serializers.CharField())
-    campaigns = serializers.ListField(child=serializers.CharField())
-    commitments = status_counts_field()
-
-
-class CommitmentPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = CommitmentSerializer(many=True)
-
-
-class TargetDetailSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
-    headquarters_country = serializers.CharField(allow_blank=True)
-    description = serializers.CharField(allow_blank=True)
-    products = serializers.ListField(child=serializers.CharField())
-    campaigns = serializers.ListField(child=serializers.CharField())
-    commitments = status_counts_field()
-    commitment_page = CommitmentPageSerializer(
-        help_text="Those commitments, newest first; `?page=`, `?page_size=`."
-    )
+TargetSerializer = output_serializer(
+    commitment_shapes.Target,
+    commitments={
+        "help_text": "Public commitments naming this target (or every target of a drive that "
+        "lists it), by status."
+    },
+)
+CommitmentPageSerializer = output_serializer(commitment_shapes.CommitmentPage)
+TargetDetailSerializer = output_serializer(
+    commitment_shapes.TargetDetail,
+    commitment_page={"help_text": "Those commitments, newest first; `?page=`, `?page_size=`."},
+)
 
 
 # oEmbed ------------------------------------------------------------------------------
 
-
-class OembedSerializer(serializers.Serializer):
-    version = serializers.CharField()
-    type = serializers.CharField()
-    title = serializers.CharField()
-    provider_name = serializers.CharField()
-    provider_url = serializers.URLField()
-    html = serializers.CharField()
-    width = serializers.IntegerField()
-    height = serializers.IntegerField()
-    cache_age = serializers.IntegerField()
+OembedSerializer = output_serializer(oembed.Oembed)
 
 
 # Partners ----------------------------------------------------------------------------
@@ -482,20 +443,8 @@ class SignerQuerySerializer(serializers.Serializer):
     )
 
 
-class SignerSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    campaign = serializers.CharField()
-    name = serializers.CharField()
-    email = serializers.EmailField()
-    country = serializers.CharField(allow_blank=True)
-    affiliation = serializers.CharField(allow_blank=True)
-    language = serializers.CharField()
-    confirmed_at = serializers.DateTimeField(allow_null=True)
-
-
-class SignerPageSerializer(serializers.Serializer):
-    results = SignerSerializer(many=True)
-    next = serializers.URLField(allow_null=True)
+SignerSerializer = output_serializer(pledge_shapes.Signer)
+SignerPageSerializer = output_serializer(pledge_shapes.SignerPage)
 
 
 class WebhookSubscriptionSerializer(serializers.Serializer):

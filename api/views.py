@@ -19,22 +19,38 @@ from api.authentication import PartnerRateThrottle, PartnerSignRateThrottle, tok
 from api.errors import error_response
 from api.http import PageNumberPagination, PartnerView, PublicReadView, counter_max_age
 from api.oembed import oembed_for
-from api.representation import browser_url, campaign_payload, open_books_payload, progress_payload
+from api.representation import campaign_detail_payload, campaign_payload, progress_payload
 from campaigns.access import access_campaign
 from campaigns.models import Campaign, Target
 from campaigns.progress import campaign_progress
 from campaigns.queries import public_campaigns
+from campaigns.representation import browser_url
 from commitments import tracker
 from commitments.forms import TrackerFilterForm
-from commitments.representation import commitment_payload, commitment_totals_payload, target_payload
+from commitments.representation import (
+    Commitment,
+    CommitmentPage,
+    commitment_payload,
+    commitment_totals_payload,
+    target_payload,
+)
 from donations import queries as donation_queries
+from donations.representation import open_books_payload
 from partners import services
 from partners.models import PartnerToken, WebhookSubscription
 from pledges import queries as pledge_queries
 from pledges import services as pledge_services
 from pledges.abuse import Client
 from pledges.forms import SignatoryFilterForm, SignForm
-from pledges.representation import individual_payload, organisation_payload, signer_payload
+from pledges.representation import (
+    IndividualPage,
+    OrganisationPage,
+    Signatories,
+    SignerPage,
+    individual_payload,
+    organisation_payload,
+    signer_payload,
+)
 from pledges.services import CampaignNotOpen, SignatureData
 
 
@@ -105,11 +121,8 @@ class CampaignDetail(PublicReadView):
     def get(self, request, slug: str):
         query = self.parse_query(s.LangQuerySerializer)
         campaign = public_campaign(slug)
-        payload = campaign_payload(
-            campaign,
-            language=query.get("lang"),
-            detail=True,
-            progress=campaign_progress(campaign),
+        payload = campaign_detail_payload(
+            campaign, language=query.get("lang"), progress=campaign_progress(campaign)
         )
         return Response(s.CampaignDetailSerializer(payload).data)
 
@@ -155,17 +168,17 @@ class CampaignSignatories(PublicReadView):
             query = urlencode({**base, cursor_name: page.next_cursor})
             return request.build_absolute_uri(request.path + "?" + query)
 
-        payload = {"campaign": campaign.slug, "organisations": None, "individuals": None}
+        payload = Signatories(campaign=campaign.slug, organisations=None, individuals=None)
         if organisations is not None:
-            payload["organisations"] = {
-                "results": [organisation_payload(p.organisation) for p in organisations.items],
-                "next": next_url("org_before", organisations),
-            }
+            payload["organisations"] = OrganisationPage(
+                results=[organisation_payload(p.organisation) for p in organisations.items],
+                next=next_url("org_before", organisations),
+            )
         if individuals is not None:
-            payload["individuals"] = {
-                "results": [individual_payload(signature) for signature in individuals.items],
-                "next": next_url("before", individuals),
-            }
+            payload["individuals"] = IndividualPage(
+                results=[individual_payload(signature) for signature in individuals.items],
+                next=next_url("before", individuals),
+            )
         return Response(s.SignatoriesSerializer(payload).data)
 
 
@@ -227,7 +240,7 @@ def commitment_filters(query, campaign: Campaign) -> tracker.CommitmentFilters:
     return form.filters()
 
 
-def commitment_payloads(commitments) -> list[dict]:
+def commitment_payloads(commitments) -> list[Commitment]:
     """Commitments with their public histories, read in one query."""
     commitments = list(commitments)
     histories = tracker.histories(commitments)
@@ -297,12 +310,12 @@ class TargetDetail(PublicReadView):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(tracker.target_commitments(target), request, view=self)
         payload = target_payload(target) | {
-            "commitment_page": {
-                "count": paginator.page.paginator.count,
-                "next": paginator.get_next_link(),
-                "previous": paginator.get_previous_link(),
-                "results": commitment_payloads(page),
-            }
+            "commitment_page": CommitmentPage(
+                count=paginator.page.paginator.count,
+                next=paginator.get_next_link(),
+                previous=paginator.get_previous_link(),
+                results=commitment_payloads(page),
+            )
         }
         return Response(s.TargetDetailSerializer(payload).data)
 
@@ -539,7 +552,7 @@ class PartnerSigners(PartnerView):
             next_url = request.build_absolute_uri(request.path + "?" + urlencode(params))
         return Response(
             s.SignerPageSerializer(
-                {"results": [signer_payload(x) for x in page.items], "next": next_url}
+                SignerPage(results=[signer_payload(x) for x in page.items], next=next_url)
             ).data
         )
 
