@@ -200,7 +200,12 @@ def contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "pledges/contact_confirm.html",
-        {"pledge": pledge, "campaign": pledge.campaign, "outcome": outcome},
+        {
+            "pledge": pledge,
+            "campaign": pledge.campaign,
+            "title": pledge.campaign.content(get_language()).title,
+            "outcome": outcome,
+        },
     )
 
 
