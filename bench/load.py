@@ -48,12 +48,13 @@ SIGNATURE_FIELDS = ["campaign", "statement_version", "status", "name", "email", 
                     "country",
                     "affiliation", "language", "show_publicly", "updates_consent", "ip_hash",
                     "created_at", "confirmed_at", "reminders_sent",
-                    "shared_with_partner"]  # fmt: skip
+                    "shared_with_partner", "alias_duplicate"]  # fmt: skip
 ORGANISATION_FIELDS = ["name", "name_key", "kind", "country", "website", "domain", "logo",
                        "created_at"]  # fmt: skip
 ORG_PLEDGE_FIELDS = ["organisation", "campaign", "statement_version", "status", "contact_name",
                      "contact_email", "contact_language", "ip_hash", "created_at",
-                     "contact_confirmed_at", "moderated_at", "rejection_reason"]  # fmt: skip
+                     "contact_confirmed_at", "moderated_at", "rejection_reason",
+                     "proposed_organisation", "proposed_logo"]  # fmt: skip
 
 
 def copy_into(model, fields: list[str]) -> sql.Composed:
@@ -129,6 +130,7 @@ def copy_signatures(campaigns: list[tuple[int, int]], total: int, rng: random.Ra
                             signed + timedelta(minutes=7),
                             0,
                             False,
+                            False,
                         )
                     )
 
@@ -164,7 +166,8 @@ def copy_organisations(campaigns: list[tuple[int, int]], total: int, rng: random
                     campaign_id, version_id = campaigns[index]
                     copy.write_row(
                         (org_id, campaign_id, version_id, "approved", "Contact person",
-                         f"contact@org{org_id}.example.net", "en", "", now, now, now, "")
+                         f"contact@org{org_id}.example.net", "en", "", now, now, now, "",
+                         "{}", "")
                     )  # fmt: skip
 
 
