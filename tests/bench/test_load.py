@@ -8,7 +8,7 @@ from django.conf import settings
 
 from bench import load
 from lib.mailboxes import email_hash
-from pledges.models import OrgPledge, Organisation, Signature
+from pledges.models import Organisation, OrgPledge, Signature
 
 pytestmark = [
     pytest.mark.django_db,
