@@ -1,10 +1,15 @@
+import uuid
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from donations import money, services
 from donations.models import Donation, ExchangeRate, OfflineGift, StripeEvent
+from donations.text import validate_single_line
 from staff import audit
 from staff.admin_readonly import ReadOnlyAdmin
 
@@ -41,12 +46,23 @@ class DonationAdmin(AuditedDonorViewMixin, ReadOnlyAdmin):
     list_select_related = ["campaign"]
 
 
+def _parse_key(raw: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw or ""))
+    except ValueError:
+        return None
+
+
 class OfflineGiftForm(forms.ModelForm):
     method = forms.ChoiceField(label=_("method"), choices=OFFLINE_METHODS)
     amount = forms.CharField(
         label=_("amount"), max_length=20, help_text=_("In major units, e.g. 120.50 or 5000 (JPY).")
     )
     currency = forms.ChoiceField(label=_("currency"), choices=())
+    # A fresh random key each time the empty form is rendered: posting it twice (a double
+    # click, a resent request) records one gift.
+    # (Not named after the model's non-editable `idempotency_key`, which admin forms refuse.)
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     class Meta:
         model = OfflineGift
@@ -65,12 +81,31 @@ class OfflineGiftForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = [(c, c) for c in money.supported_currencies()]
+        self.stale_key = False
+        if not self.is_bound:
+            self.fields["submission_key"].initial = str(uuid.uuid4())
+        elif (
+            "submission_key" in self.fields and _parse_key(self.data.get("submission_key")) is None
+        ):
+            # Posted without a usable key (a page from before keys, a hand-made request):
+            # refused once, and the form comes back with a fresh key to save it again.
+            self.stale_key = True
+            self.data = self.data.copy()
+            self.data["submission_key"] = str(uuid.uuid4())
         # The view-only page of a recorded gift builds this form without the model's fields.
         if "received_on" in self.fields:
             self.fields["received_on"].required = True
+        for name in ("donor_name", "offline_reference"):
+            if name in self.fields:
+                self.fields[name].validators.append(validate_single_line)
 
     def clean(self):
         data = super().clean()
+        if self.stale_key:
+            # A hidden field has nowhere to show its error: this one goes at the top.
+            self.add_error(None, _("This form had expired. Check the gift and save it again."))
+        else:
+            data["idempotency_key"] = _parse_key(data.get("submission_key"))
         currency = data.get("currency")
         raw = (data.get("amount") or "").strip().replace(",", "")
         if currency and raw:
@@ -120,7 +155,18 @@ class OfflineGiftAdmin(AuditedDonorViewMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        gift = services.record_offline_gift(
+        try:
+            gift = self._record(request, data)
+        except services.GiftAlreadyRecorded as repeat:
+            # The same form again (a double click): show the gift it already recorded.
+            gift = repeat.gift
+            obj.repeated_submission = True
+        for field in gift._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(gift, field.attname))
+        obj._state.adding = False
+
+    def _record(self, request, data) -> Donation:
+        return services.record_offline_gift(
             method=data["method"],
             amount_minor=data["amount_minor"],
             currency=data["currency"],
@@ -132,17 +178,48 @@ class OfflineGiftAdmin(AuditedDonorViewMixin, admin.ModelAdmin):
             public_listing=bool(data.get("public_listing")),
             language=data.get("language") or "en",
             by=request.user,
+            idempotency_key=data["idempotency_key"],
         )
-        for field in gift._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(gift, field.attname))
-        obj._state.adding = False
 
     def save_related(self, request, form, formsets, change):
         """Nothing related to save: the service stored the gift."""
 
+    def log_addition(self, request, obj, message):
+        if getattr(obj, "repeated_submission", False):
+            return None  # nothing was added
+        return super().log_addition(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if not getattr(obj, "repeated_submission", False):
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(
+            request,
+            _("This gift was already recorded (the form was sent twice); nothing new was stored."),
+            messages.WARNING,
+        )
+        url = reverse(
+            "admin:donations_offlinegift_change", args=[obj.pk], current_app=self.admin_site.name
+        )
+        return HttpResponseRedirect(url)
+
+
+class ExchangeRateForm(forms.ModelForm):
+    """Codes are checked against ISO 4217 by the model's validators; "usd" is read as USD."""
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["base", "quote", "rate", "valid_from"]
+
+    def clean_base(self) -> str:
+        return money.normalise_currency(self.cleaned_data["base"])
+
+    def clean_quote(self) -> str:
+        return money.normalise_currency(self.cleaned_data["quote"])
+
 
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(admin.ModelAdmin):
+    form = ExchangeRateForm
     list_display = ["valid_from", "base", "quote", "rate"]
     list_filter = ["base", "quote"]
     date_hierarchy = "valid_from"
@@ -150,7 +227,7 @@ class ExchangeRateAdmin(admin.ModelAdmin):
 
 @admin.register(StripeEvent)
 class StripeEventAdmin(ReadOnlyAdmin):
-    list_display = ["received_at", "type", "event_id", "outcome"]
+    list_display = ["received_at", "type", "event_id", "outcome", "reason"]
     list_filter = ["type", "outcome"]
     search_fields = ["event_id"]
     exclude = ["payload"]

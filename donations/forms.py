@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from donations import money
 from donations.models import Donation
 from donations.services import GiftDetails
+from donations.text import validate_message, validate_single_line
 from partners.forms import PartnerRefMixin
 
 CUSTOM = "custom"
@@ -28,7 +29,12 @@ class DonateForm(PartnerRefMixin):
         required=False,
         widget=forms.RadioSelect,
     )
-    donor_name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=120)
+    donor_name = forms.CharField(
+        label=_("Your name (optional)"),
+        required=False,
+        max_length=120,
+        validators=[validate_single_line],
+    )
     email = forms.EmailField(
         label=_("Email for your receipt (optional)"),
         required=False,
@@ -40,6 +46,7 @@ class DonateForm(PartnerRefMixin):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_message],
     )
 
     def __init__(self, *args, currency: str = "EUR", **kwargs):

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import LANGUAGE_CHOICES, Campaign
-from donations.money import format_money
+from donations.money import format_money, validate_currency
 
 CURRENCY_REGEX = r"^[A-Z]{3}$"
 
@@ -68,7 +68,7 @@ class Donation(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, editable=False
     )
     amount_minor = models.PositiveBigIntegerField(_("amount (minor units)"))
-    currency = models.CharField(_("currency"), max_length=3)
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
     refunded_minor = models.PositiveBigIntegerField(_("refunded (minor units)"), default=0)
     donor_name = models.CharField(_("donor name"), max_length=120, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -79,6 +79,8 @@ class Donation(models.Model):
     )
     offline_reference = models.CharField(_("reference"), max_length=120, blank=True)
     received_on = models.DateField(_("date received"), null=True, blank=True)
+    # One per rendered offline-gift form: the same form posted twice records one gift.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -144,6 +146,9 @@ class Donation(models.Model):
                 condition=~Q(stripe_invoice_id=""),
                 name="donation_unique_invoice",
             ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="donation_unique_idempotency_key"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -188,6 +193,9 @@ class StripeEvent(models.Model):
     type = models.CharField(max_length=100)
     payload = models.JSONField()
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    # Why an event was ignored (e.g. a status change the transition table refuses); no
+    # personal data, only statuses and ids.
+    reason = models.CharField(max_length=255, blank=True, default="")
     # A refund that arrives before we know its payment waits under the payment intent id.
     waiting_for = models.CharField(max_length=255, blank=True, db_index=True)
     received_at = models.DateTimeField(auto_now_add=True)
@@ -204,8 +212,8 @@ class StripeEvent(models.Model):
 class ExchangeRate(models.Model):
     """Finance's rate table: one `base` unit is worth `rate` `quote` units from `valid_from`."""
 
-    base = models.CharField(_("from currency"), max_length=3)
-    quote = models.CharField(_("to currency"), max_length=3)
+    base = models.CharField(_("from currency"), max_length=3, validators=[validate_currency])
+    quote = models.CharField(_("to currency"), max_length=3, validators=[validate_currency])
     rate = models.DecimalField(_("rate"), max_digits=18, decimal_places=8)
     valid_from = models.DateField(_("valid from"))
 

@@ -2,9 +2,29 @@
 
 Money is counted only from verified Stripe webhooks (`process_stripe_event`) or from
 Finance recording an offline gift; the browser's return from Checkout changes nothing.
+
+Late payments. Money Stripe says arrived is always recorded, once. A payment confirmed
+(`checkout.session.completed` with `payment_status` paid, or
+`checkout.session.async_payment_succeeded`) after its donation was marked failed or
+expired reopens that same donation as succeeded: the transition table allows
+failed → succeeded and expired → succeeded and nothing else out of those states. The same
+row is kept rather than a new one linked to it because it is the same Checkout Session
+and payment intent (both unique), and its receipt, refunds and reports follow it.
+Stripe does not promise to deliver events in order, so "failed" or "expired" arriving
+after the payment was counted changes nothing.
+
+Refused changes. A status change the table refuses (e.g. expired after succeeded) is not
+an error for Stripe: the event is stored with outcome "ignored" and the reason, logged
+as a warning (ids and statuses only, no personal data) and acknowledged with a 200, so
+Stripe stops retrying. Nothing else the event would have changed is applied.
+
+Idempotent offline gifts. Each rendered offline-gift form carries a random key stored
+with the gift under a unique constraint: the same form posted twice, even at the same
+moment, records one gift; the repeat raises `GiftAlreadyRecorded` naming it.
 """
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,9 +37,10 @@ from django.utils import timezone
 
 from campaigns import progress
 from campaigns.models import Campaign
-from donations import money, stripe_gateway
+from donations import money, stripe_gateway, stripe_payloads
 from donations.models import Donation, StripeEvent
 from donations.tasks import cancel_stripe_subscription, send_donation_receipt
+from donations.text import REPLACEMENT_CHARACTER, single_line
 from lib.transitions import InvalidTransition
 from partners.models import Partner
 
@@ -33,8 +54,9 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.SUCCEEDED: {Status.PARTIALLY_REFUNDED, Status.REFUNDED},
     Status.PARTIALLY_REFUNDED: {Status.PARTIALLY_REFUNDED, Status.REFUNDED},
     Status.REFUNDED: set(),
-    Status.FAILED: set(),
-    Status.EXPIRED: set(),
+    # A late payment: Stripe confirmed money after the failure or expiry (module docstring).
+    Status.FAILED: {Status.SUCCEEDED},
+    Status.EXPIRED: {Status.SUCCEEDED},
 }
 
 CANCEL_SALT = "donations.cancel-monthly"
@@ -48,12 +70,29 @@ class CheckoutUnavailable(Exception):
     """Card payment is not configured, or Stripe could not be reached."""
 
 
+class GiftAlreadyRecorded(Exception):
+    """This offline-gift form was already posted: `gift` is the one it recorded."""
+
+    def __init__(self, gift: Donation):
+        super().__init__(f"offline gift {gift.pk} was already recorded with this key")
+        self.gift = gift
+
+
 def transition(donation: Donation, to: str) -> Donation:
     """Move a (locked) donation to `to`, or raise InvalidTransition. Caller saves."""
     if to not in TRANSITIONS[donation.status]:
         raise InvalidTransition(donation, to)
     donation.status = to
     return donation
+
+
+def _refuse_garbled(**texts: str) -> None:
+    """Text decoded from invalid UTF-8 (U+FFFD) is refused, not stored garbled."""
+    garbled = {
+        name: "Garbled text." for name, text in texts.items() if REPLACEMENT_CHARACTER in text
+    }
+    if garbled:
+        raise ValidationError(garbled)
 
 
 def _raised_moved(donation) -> None:
@@ -90,6 +129,7 @@ def start_donation(
         money.validate_gift_minor(details.amount_minor, currency)
     except money.MoneyError as exc:
         raise ValidationError({"amount_minor": str(exc)}) from exc
+    _refuse_garbled(donor_name=details.donor_name, message=details.message)
     with transaction.atomic():
         donation = Donation(
             campaign=campaign,
@@ -97,7 +137,7 @@ def start_donation(
             frequency=details.frequency,
             amount_minor=details.amount_minor,
             currency=currency,
-            donor_name=details.donor_name.strip(),
+            donor_name=single_line(details.donor_name),
             email=details.email.strip().lower(),
             public_listing=details.public_listing,
             message=details.message.strip(),
@@ -186,7 +226,28 @@ def _apply_refund(donation: Donation, refunded_minor: int, *, when: datetime) ->
 
 
 def _ts(value: int | None) -> datetime:
+    # Checked by stripe_payloads: an integer Unix time within datetime's range, or None.
     return datetime.fromtimestamp(value, tz=UTC) if value else timezone.now()
+
+
+def _ignore(record: StripeEvent, reason: str) -> None:
+    record.outcome = StripeEvent.Outcome.IGNORED
+    record.waiting_for = ""
+    record.reason = reason[:255]
+
+
+def _usable_email(raw: str | None) -> str:
+    """An email Stripe collected, normalised; "" if our validator would refuse it.
+
+    A receipt address we cannot use must not stop the payment being counted.
+    """
+    email = (raw or "").strip().lower()
+    try:
+        # The field's own validators: the address's form and its length.
+        Donation._meta.get_field("email").run_validators(email)
+    except ValidationError:
+        return ""
+    return email
 
 
 def _metadata_donation(metadata: dict | None) -> Donation | None:
@@ -194,10 +255,11 @@ def _metadata_donation(metadata: dict | None) -> Donation | None:
     raw = (metadata or {}).get("donation_id")
     if raw in (None, ""):
         return None
-    try:
-        pk = int(str(raw))
-    except ValueError as exc:
-        raise UnknownDonation(f"donation id {raw!r} is not a number") from exc
+    raw = str(raw)
+    # ASCII digits only (int() would take "٣" or "1_0"), and within a bigint.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        raise UnknownDonation("the donation id is not a number")
+    pk = int(raw)
     donation = Donation.objects.select_for_update().filter(pk=pk, method=Donation.Method.CARD)
     found = donation.first()
     if found is None:
@@ -222,7 +284,8 @@ def _replay_waiting(payment_intent: str | None) -> None:
         HANDLERS[record.type](record.payload["data"]["object"], record)
 
 
-def _on_checkout_completed(session: dict, record: StripeEvent) -> None:
+def _session_donation(session: dict) -> Donation | None:
+    """The locked donation a Checkout Session belongs to: by metadata, else by session id."""
     donation = _metadata_donation(session.get("metadata"))
     if donation is None:
         donation = (
@@ -230,13 +293,18 @@ def _on_checkout_completed(session: dict, record: StripeEvent) -> None:
             .filter(stripe_checkout_session_id=session.get("id") or "-")
             .first()
         )
+    return donation
+
+
+def _on_checkout_completed(session: dict, record: StripeEvent) -> None:
+    donation = _session_donation(session)
     if donation is None:
-        record.outcome = StripeEvent.Outcome.IGNORED
+        _ignore(record, "no donation for this Checkout Session")
         return
     if not donation.stripe_checkout_session_id:
         donation.stripe_checkout_session_id = session["id"]
     donation.stripe_customer_id = donation.stripe_customer_id or (session.get("customer") or "")
-    email = ((session.get("customer_details") or {}).get("email") or "").strip().lower()
+    email = _usable_email((session.get("customer_details") or {}).get("email"))
     if email and not donation.email:
         donation.email = email
     when = _ts(record.payload.get("created"))
@@ -255,9 +323,9 @@ def _on_checkout_completed(session: dict, record: StripeEvent) -> None:
     _set_payment_intent(donation, payment_intent)
     payment_status = session.get("payment_status")
     if record.type == "checkout.session.async_payment_failed":
-        if Status.FAILED in TRANSITIONS[donation.status]:
-            transition(donation, Status.FAILED)
-            donation.save(update_fields=["status"])
+        # Refused once the money was counted (or the donation already failed): ignored.
+        transition(donation, Status.FAILED)
+        donation.save(update_fields=["status"])
     elif payment_status in ("paid", "no_payment_required"):
         _mark_succeeded(donation, when=when)
     elif donation.status == Status.PENDING:
@@ -267,13 +335,13 @@ def _on_checkout_completed(session: dict, record: StripeEvent) -> None:
 
 
 def _on_checkout_expired(session: dict, record: StripeEvent) -> None:
-    donation = _metadata_donation(session.get("metadata"))
+    donation = _session_donation(session)
     if donation is None:
-        record.outcome = StripeEvent.Outcome.IGNORED
+        _ignore(record, "no donation for this Checkout Session")
         return
-    if donation.status == Status.PENDING:
-        transition(donation, Status.EXPIRED)
-        donation.save(update_fields=["status"])
+    # Only a pending donation expires; after a payment (even a late one) this is refused.
+    transition(donation, Status.EXPIRED)
+    donation.save(update_fields=["status"])
 
 
 def _invoice_payment_intent(invoice: dict) -> str:
@@ -295,8 +363,11 @@ def _on_invoice_paid(invoice: dict, record: StripeEvent) -> None:
             .filter(stripe_subscription_id=subscription, parent=None)
             .first()
         )
-    if gift is None or not invoice.get("amount_paid"):
-        record.outcome = StripeEvent.Outcome.IGNORED
+    if gift is None:
+        _ignore(record, "no monthly gift for this invoice")
+        return
+    if not invoice.get("amount_paid"):
+        _ignore(record, "nothing was paid")
         return
     if Donation.objects.filter(stripe_invoice_id=invoice["id"]).exists():
         return
@@ -327,7 +398,7 @@ def _on_invoice_paid(invoice: dict, record: StripeEvent) -> None:
     charge.amount_minor = invoice["amount_paid"]
     charge.currency = money.normalise_currency(invoice.get("currency") or gift.currency)
     if not charge.email:
-        charge.email = (invoice.get("customer_email") or "").strip().lower()
+        charge.email = _usable_email(invoice.get("customer_email"))
     charge.full_clean()
     charge.save()
     _mark_succeeded(charge, when=when)
@@ -349,7 +420,7 @@ def _on_charge_refunded(charge: dict, record: StripeEvent) -> None:
             _set_payment_intent(donation, payment_intent)
     if donation is None:
         if not payment_intent:
-            record.outcome = StripeEvent.Outcome.IGNORED
+            _ignore(record, "no payment to refund")
             return
         # Its payment is not known yet: wait for checkout.session.completed or invoice.paid.
         record.outcome = StripeEvent.Outcome.DEFERRED
@@ -375,7 +446,7 @@ def _on_subscription_deleted(subscription: dict, record: StripeEvent) -> None:
             .first()
         )
     if gift is None:
-        record.outcome = StripeEvent.Outcome.IGNORED
+        _ignore(record, "no monthly gift for this subscription")
         return
     _end_subscription(
         gift, when=_ts(subscription.get("ended_at") or subscription.get("canceled_at"))
@@ -401,17 +472,13 @@ HANDLERS: dict[str, Handler] = {
 def process_stripe_event(event: dict) -> str:
     """Apply a verified Stripe event once; returns the outcome ("duplicate" if seen before).
 
-    Raises UnknownDonation (nothing stored) when the metadata names a donation we never made.
+    Raises MalformedEvent (a ValueError; nothing stored) when a field the ledger reads has
+    the wrong type or range, and UnknownDonation (nothing stored) when the metadata names
+    a donation we never made. A status change the transition table refuses is stored as
+    "ignored" with its reason and returned, not raised (see the module docstring).
     """
-    event_id = event.get("id")
-    event_type = event.get("type")
-    obj = (event.get("data") or {}).get("object")
-    if (
-        not isinstance(event_id, str)
-        or not isinstance(event_type, str)
-        or not isinstance(obj, dict)
-    ):
-        raise ValueError("not a Stripe event")
+    stripe_payloads.check_event(event)
+    event_id, event_type, obj = event["id"], event["type"], event["data"]["object"]
     with transaction.atomic():
         handler = HANDLERS.get(event_type)
         record = StripeEvent(
@@ -419,6 +486,7 @@ def process_stripe_event(event: dict) -> str:
             type=event_type,
             payload=event,
             outcome=StripeEvent.Outcome.APPLIED if handler else StripeEvent.Outcome.IGNORED,
+            reason="" if handler else "not an event the ledger uses",
         )
         try:
             with transaction.atomic():
@@ -427,8 +495,14 @@ def process_stripe_event(event: dict) -> str:
             return "duplicate"
         if handler is None:
             return record.outcome
-        handler(obj, record)
-        record.save(update_fields=["outcome", "waiting_for"])
+        try:
+            # A savepoint: a refused transition undoes everything this event changed.
+            with transaction.atomic():
+                handler(obj, record)
+        except InvalidTransition as exc:
+            _ignore(record, f"refused: {exc}")
+            logger.warning("Stripe event %s (%s) ignored: %s", event_id, event_type, record.reason)
+        record.save(update_fields=["outcome", "waiting_for", "reason"])
     return record.outcome
 
 
@@ -481,6 +555,16 @@ def end_subscription(gift: Donation, *, when: datetime | None = None) -> Donatio
 # --- Offline gifts -------------------------------------------------------------------
 
 
+def _raise_if_recorded(idempotency_key: uuid.UUID) -> None:
+    recorded = (
+        Donation.objects.exclude(method=Donation.Method.CARD)
+        .filter(idempotency_key=idempotency_key)
+        .first()
+    )
+    if recorded is not None:
+        raise GiftAlreadyRecorded(recorded)
+
+
 def record_offline_gift(
     *,
     method: str,
@@ -494,8 +578,14 @@ def record_offline_gift(
     public_listing: bool = False,
     language: str = "en",
     by: AbstractBaseUser | None,
+    idempotency_key: uuid.UUID | None = None,
 ) -> Donation:
-    """Finance records a bank transfer, cash or mobile-money gift; it counts at once."""
+    """Finance records a bank transfer, cash or mobile-money gift; it counts at once.
+
+    `idempotency_key` comes with the form (one per render): posting the same form again,
+    even at the same moment, records nothing and raises GiftAlreadyRecorded naming the
+    gift the first post recorded.
+    """
     if method == Donation.Method.CARD or method not in Donation.Method.values:
         raise ValidationError({"method": "Choose bank transfer, cash or mobile money."})
     currency = money.normalise_currency(currency)
@@ -503,22 +593,33 @@ def record_offline_gift(
         raise ValidationError({"currency": "Unsupported currency."})
     if amount_minor <= 0 or amount_minor > money.MAX_MINOR:
         raise ValidationError({"amount_minor": "Enter an amount above zero and below the limit."})
+    _refuse_garbled(donor_name=donor_name, reference=reference)
+    if idempotency_key is not None:
+        _raise_if_recorded(idempotency_key)
     with transaction.atomic():
         gift = Donation(
             method=method,
             amount_minor=amount_minor,
             currency=currency,
             received_on=received_on,
-            offline_reference=reference.strip(),
+            offline_reference=single_line(reference),
             campaign=campaign,
-            donor_name=donor_name.strip(),
+            donor_name=single_line(donor_name),
             email=email.strip().lower(),
             public_listing=public_listing,
             language=language,
             recorded_by=by if by and by.is_authenticated else None,
+            idempotency_key=idempotency_key,
         )
-        gift.full_clean()
-        gift.save()
+        # The key's uniqueness is the database's to enforce: two posts of one form race.
+        gift.full_clean(exclude=["idempotency_key"])
+        try:
+            with transaction.atomic():
+                gift.save()
+        except IntegrityError:
+            if idempotency_key is not None:
+                _raise_if_recorded(idempotency_key)
+            raise
         when = datetime.combine(received_on, datetime.min.time(), tzinfo=UTC)
         transition(gift, Status.SUCCEEDED)
         gift.succeeded_at = when

@@ -109,14 +109,19 @@ def verify_event(payload: bytes, signature: str | None) -> dict:
     if not secret or not signature:
         raise BadSignature("missing signature or secret")
     try:
+        # Decoded here: the library would raise UnicodeDecodeError (a 500) on a garbled body.
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadSignature("body is not UTF-8") from exc
+    try:
         stripe.WebhookSignature.verify_header(
-            payload, signature, secret, stripe.Webhook.DEFAULT_TOLERANCE
+            text, signature, secret, stripe.Webhook.DEFAULT_TOLERANCE
         )
     except stripe.SignatureVerificationError as exc:
         raise BadSignature(str(exc)) from exc
     try:
-        event = json.loads(payload)
-    except (ValueError, UnicodeDecodeError) as exc:
+        event = json.loads(text)
+    except (ValueError, RecursionError) as exc:  # RecursionError: a signed JSON bomb
         raise BadSignature("body is not JSON") from exc
     if not isinstance(event, dict):
         raise BadSignature("body is not an event")

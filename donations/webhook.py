@@ -1,4 +1,9 @@
-"""POST /stripe/webhook/: verify Stripe's signature, then hand the event to the ledger."""
+"""POST /stripe/webhook/: verify Stripe's signature, then hand the event to the ledger.
+
+400: unsigned, tampered or garbled body, or a signed event whose fields the ledger cannot
+read (the message names the field); nothing is stored. 200: applied, ignored (with a
+reason, e.g. a status change the transition table refuses), deferred or a duplicate.
+"""
 
 import logging
 
@@ -8,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from donations import services, stripe_gateway
+from donations import services, stripe_gateway, stripe_payloads
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +32,10 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": "invalid signature"}, status=400)
     try:
         outcome = services.process_stripe_event(event)
+    except stripe_payloads.MalformedEvent as exc:
+        # Stored nothing. The message names the field, never its value.
+        logger.warning("Stripe event refused as malformed: %s", exc)
+        return JsonResponse({"error": f"malformed event: {exc}"}, status=400)
     except ValueError:
         return JsonResponse({"error": "not a Stripe event"}, status=400)
     except services.UnknownDonation:

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from campaigns.models import Campaign
@@ -45,3 +47,10 @@ def pending_donation(
         ),
         language=language,
     )
+
+
+def submission_key(form_page) -> str:
+    """The one-time key a rendered offline-gift form carries in its hidden field."""
+    match = re.search(r'name="submission_key" value="([^"]+)"', form_page.content.decode())
+    assert match, "the offline-gift form has no submission key"
+    return match.group(1)

@@ -57,6 +57,29 @@ def session_completed(
     )
 
 
+def session_expired(donation: Donation, *, event_id: str | None = None) -> str:
+    """The Checkout Session of `donation` expired unpaid (same session id as above)."""
+    return build_event(
+        "checkout.session.expired",
+        event_id=event_id or f"evt_cs_{donation.pk}_expired",
+        session_id=f"cs_test_{donation.pk}",
+        amount=donation.amount_minor,
+        currency=donation.currency.lower(),
+        donation_id=donation.pk,
+        reference=donation.reference,
+    )
+
+
+def session_failed(donation: Donation, *, event_id: str | None = None) -> str:
+    """The delayed payment (e.g. SEPA debit) of `donation`'s Checkout Session failed."""
+    return session_completed(
+        donation,
+        event_id=event_id,
+        payment_status="unpaid",
+        type="checkout.session.async_payment_failed",
+    )
+
+
 def subscription_session_completed(gift: Donation, *, event_id: str | None = None) -> str:
     return build_event(
         "checkout.session.completed.subscription",

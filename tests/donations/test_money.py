@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -69,6 +70,27 @@ def test_format_money():
 def test_supported_currencies_always_include_the_big_three(settings):
     settings.DONATION_CURRENCIES = ["jpy", "bad!", "EUR"]
     assert money.supported_currencies() == ["JPY", "EUR", "USD", "GBP"]
+
+
+def test_only_real_iso_4217_codes_are_supported(settings):
+    settings.DONATION_CURRENCIES = ["ZZZ", "XXX", "XTS", "XAU", "DEM", "kes", "XOF"]
+    assert money.supported_currencies() == ["KES", "XOF", "EUR", "USD", "GBP"]
+
+
+@pytest.mark.parametrize("code", ["EUR", "USD", "JPY", "KWD", "XAF", "XOF", "XPF", "XCD", "BRL"])
+def test_currencies_in_use_are_iso(code):
+    assert money.is_iso_currency(code)
+    money.validate_currency(code)
+
+
+@pytest.mark.parametrize(
+    "code", ["ZZZ", "XXX", "XTS", "XAU", "XDR", "DEM", "FRF", "eur", "EU", "EURO", "", None, 978]
+)
+def test_made_up_test_metal_withdrawn_or_lower_case_codes_are_not(code):
+    assert not money.is_iso_currency(code)
+    if isinstance(code, str):
+        with pytest.raises(ValidationError):
+            money.validate_currency(code)
 
 
 @given(

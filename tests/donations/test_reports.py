@@ -10,7 +10,7 @@ import pytest
 from donations import services
 from donations.models import Donation
 from tests.conftest import run_tasks, verified_login
-from tests.donations.conftest import pending_donation
+from tests.donations.conftest import pending_donation, submission_key
 from tests.donations.stripe_events import (
     charge_refunded,
     invoice_paid,
@@ -82,6 +82,7 @@ def test_finance_records_an_offline_gift_and_downloads_the_reports(client, finan
     response = client.post(
         f"{ADMIN}donations/offlinegift/add/",
         {
+            "submission_key": submission_key(form),
             "method": "bank_transfer",
             "amount": "1,250.50",
             "currency": "EUR",

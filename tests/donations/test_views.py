@@ -325,3 +325,100 @@ def test_one_off_receipt_has_no_cancel_link(client, fundraiser, stripe_keys):
     run_tasks()
     assert "/cancel/" not in mail.outbox[0].body
     assert json.dumps(mail.outbox[0].to) == '["donor@example.net"]'
+
+
+# --- Currencies, names and garbled text (issue "Hardening", findings 4 and 5) ----------
+
+
+@pytest.mark.parametrize("currency", ["ZZZ", "XXX", "XTS", "DEM"])
+def test_donate_form_offers_and_accepts_only_iso_4217_currencies(
+    client, fundraiser, stripe_keys, settings, currency
+):
+    settings.DONATION_CURRENCIES = [currency, "JPY"]
+    page = client.get(f"/c/fund/donate/?currency={currency}").content.decode()
+    assert f'value="{currency}"' not in page
+    assert 'value="JPY"' in page
+    with responses.RequestsMock() as rsps:
+        response = client.post(
+            "/c/fund/donate/", {"amount": "custom", "custom_amount": "10", "currency": currency}
+        )
+        assert len(rsps.calls) == 0
+    assert response.status_code == 400
+    assert 'class="errorlist' in response.content.decode()
+    assert not Donation.objects.exists()
+
+
+def test_start_donation_refuses_a_made_up_currency_even_if_configured(fundraiser, settings):
+    settings.DONATION_CURRENCIES = ["ZZZ"]
+    with pytest.raises(services.ValidationError):
+        pending_donation(fundraiser, currency="ZZZ")
+    assert not Donation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("donor_name", "Mallory\r\nBcc: x@y.org"),
+        ("donor_name", "Mallory\nSubject: pwned"),
+        ("donor_name", "Mallory\rX"),
+        ("donor_name", "Bell\x07"),
+        ("donor_name", "Next\x85line"),
+        ("donor_name", "Para\u2029graph"),
+        ("message", "Hello\x1b[2J"),
+        ("message", "Hi\u2028there"),
+    ],
+)
+def test_line_breaks_and_control_characters_in_donor_fields_are_form_errors(
+    client, fundraiser, stripe_keys, field, value
+):
+    with responses.RequestsMock() as rsps:
+        response = client.post("/c/fund/donate/", {"amount": "25", "currency": "EUR", field: value})
+        assert len(rsps.calls) == 0
+    assert response.status_code == 400
+    assert 'class="errorlist' in response.content.decode()
+    assert not Donation.objects.exists()
+
+
+@responses.activate
+def test_a_message_keeps_its_paragraphs(client, fundraiser, stripe_keys):
+    stripe_checkout_ok(responses)
+    message = "First line.\r\nSecond line.\n\tIndented."
+    response = client.post(
+        "/c/fund/donate/",
+        {"amount": "25", "currency": "EUR", "message": message, "donor_name": "Zoë Ōkubo"},
+    )
+    assert response.status_code == 303
+    donation = Donation.objects.get()
+    assert donation.donor_name == "Zoë Ōkubo"
+    assert "Second line." in donation.message
+
+
+@pytest.mark.parametrize("field", ["donor_name", "message"])
+@pytest.mark.parametrize("raw", [b"\xff\xfe", b"Jos\xe9", b"\xc3\x28", b"\xed\xa0\x80"])
+def test_invalid_utf8_in_donor_fields_is_a_form_error_not_stored_garbled(
+    client, fundraiser, stripe_keys, field, raw
+):
+    from urllib.parse import quote_from_bytes
+
+    body = b"amount=25&currency=EUR&" + field.encode() + b"=" + quote_from_bytes(raw).encode()
+    with responses.RequestsMock() as rsps:
+        response = client.post(
+            "/c/fund/donate/", body, content_type="application/x-www-form-urlencoded"
+        )
+        assert len(rsps.calls) == 0
+    assert response.status_code == 400
+    assert "garbled" in response.content.decode()
+    assert not Donation.objects.exists()
+
+
+def test_the_service_collapses_a_donor_name_to_one_line(fundraiser):
+    donation = pending_donation(fundraiser, donor_name="Mallory\r\nBcc: x@y.org")
+    assert donation.donor_name == "Mallory Bcc: x@y.org"
+
+
+def test_the_service_refuses_garbled_text(fundraiser):
+    with pytest.raises(services.ValidationError):
+        pending_donation(fundraiser, donor_name="Jos\ufffd")
+    with pytest.raises(services.ValidationError):
+        pending_donation(fundraiser, message="\ufffd")
+    assert not Donation.objects.exists()

@@ -1,12 +1,16 @@
 """POST /stripe/webhook/ with real event payloads signed with the endpoint secret."""
 
+import itertools
 import json
+import logging
 
 import pytest
+import responses
 import stripe
 from django.core import mail
 
 from campaigns.progress import campaign_progress
+from donations import services
 from donations.models import Donation, StripeEvent
 from donations.progress import raised_for_campaign
 from tests.conftest import run_tasks
@@ -18,6 +22,8 @@ from tests.donations.stripe_events import (
     invoice_paid,
     post_event,
     session_completed,
+    session_expired,
+    session_failed,
     sign,
     subscription_deleted,
     subscription_session_completed,
@@ -331,3 +337,176 @@ def test_event_contradicting_the_ledger_is_409_not_500(client, fundraiser):
     second.refresh_from_db()
     assert second.status == Status.PENDING
     assert raised_for_campaign(fundraiser)["total_minor"] == first.amount_minor
+
+
+# --- Late payments and refused status changes (issue "Hardening", finding 1) -------------
+
+
+def late_payment_events(donation: Donation) -> dict[str, str]:
+    return {
+        "failed": session_failed(donation),
+        "expired": session_expired(donation),
+        "paid": session_completed(donation),
+    }
+
+
+def test_payment_completing_after_the_session_expired_is_recorded(client, fundraiser):
+    donation = pending_donation(fundraiser, amount_minor=4000)
+    assert post_event(client, session_expired(donation)).status_code == 200
+    donation.refresh_from_db()
+    assert donation.status == Status.EXPIRED
+
+    response = post_event(client, session_completed(donation))
+
+    assert response.status_code == 200, response.content
+    assert response.json()["outcome"] == "applied"
+    donation.refresh_from_db()
+    assert donation.status == Status.SUCCEEDED
+    assert donation.succeeded_at is not None
+    assert raised_for_campaign(fundraiser)["by_currency"] == {"EUR": 4000}
+    run_tasks()
+    assert len(mail.outbox) == 1
+
+
+def test_async_success_after_async_failure_is_recorded(client, fundraiser):
+    donation = pending_donation(fundraiser, amount_minor=3000)
+    post_event(client, session_completed(donation, payment_status="unpaid"))
+    post_event(client, session_failed(donation))
+    donation.refresh_from_db()
+    assert donation.status == Status.FAILED
+
+    response = post_event(
+        client, session_completed(donation, type="checkout.session.async_payment_succeeded")
+    )
+
+    assert response.status_code == 200, response.content
+    donation.refresh_from_db()
+    assert donation.status == Status.SUCCEEDED
+    assert raised_for_campaign(fundraiser)["total_minor"] == 3000
+
+
+@responses.activate
+def test_payment_for_a_checkout_we_marked_failed_during_an_outage_is_recorded(
+    client, fundraiser, stripe_keys
+):
+    # Stripe created the session but our request timed out: we marked the donation failed.
+    responses.add(
+        responses.POST,
+        "https://api.stripe.com/v1/checkout/sessions",
+        status=500,
+        json={"error": {"type": "api_error", "message": "timeout"}},
+    )
+    details = services.GiftDetails(amount_minor=2000, currency="EUR")
+    with pytest.raises(services.CheckoutUnavailable):
+        services.begin_checkout(
+            fundraiser, details, language="en", success_url="http://x/", cancel_url="http://x/"
+        )
+    donation = Donation.objects.get()
+    assert donation.status == Status.FAILED
+
+    assert post_event(client, session_completed(donation)).status_code == 200
+    donation.refresh_from_db()
+    assert donation.status == Status.SUCCEEDED
+
+
+@pytest.mark.parametrize(
+    "order",
+    list(itertools.permutations(["failed", "expired", "paid"])),
+    ids="-".join,
+)
+def test_any_order_of_failed_expired_and_paid_records_the_money_once(client, fundraiser, order):
+    donation = pending_donation(fundraiser, amount_minor=2500)
+    events = late_payment_events(donation)
+    for name in order:
+        response = post_event(client, events[name])
+        assert response.status_code == 200, (name, response.content)
+    for name in order:  # Stripe redelivers: nothing moves again
+        assert post_event(client, events[name]).json()["outcome"] == "duplicate"
+
+    donation.refresh_from_db()
+    assert donation.status == Status.SUCCEEDED
+    assert Donation.objects.count() == 1
+    assert raised_for_campaign(fundraiser)["total_minor"] == 2500
+    run_tasks()
+    assert len(mail.outbox) == 1
+    # Every event is kept. Only the first failure or expiry of a pending donation applies;
+    # any other (after the money, or after the other one) is refused and says why.
+    assert StripeEvent.objects.count() == 3
+    first = order[0] if order[0] != "paid" else None
+    refused = {name for name in order if name not in ("paid", first)}
+    ignored = StripeEvent.objects.filter(outcome=StripeEvent.Outcome.IGNORED)
+    names = {
+        "checkout.session.async_payment_failed": "failed",
+        "checkout.session.expired": "expired",
+    }
+    assert {names[record.type] for record in ignored} == refused
+    assert all(record.reason.startswith("refused: ") for record in ignored)
+
+
+def test_refused_status_change_is_stored_ignored_logged_and_acknowledged(
+    client, fundraiser, caplog
+):
+    donation = pending_donation(
+        fundraiser, amount_minor=2500, donor_name="Dana Secret", email="dana@example.net"
+    )
+    post_event(client, session_completed(donation))
+    with caplog.at_level(logging.WARNING, logger="donations.services"):
+        response = post_event(client, session_expired(donation, event_id="evt_late_expiry"))
+
+    assert response.status_code == 200
+    assert response.json() == {"received": True, "outcome": "ignored"}
+    record = StripeEvent.objects.get(event_id="evt_late_expiry")
+    assert record.outcome == StripeEvent.Outcome.IGNORED
+    assert record.reason == (
+        f"refused: donations.Donation {donation.pk}: cannot go from succeeded to expired"
+    )
+    assert record.payload["type"] == "checkout.session.expired"
+    donation.refresh_from_db()
+    assert donation.status == Status.SUCCEEDED
+    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "evt_late_expiry" in warning.getMessage()
+    for personal in ("Dana", "dana@example.net", "donor@example.net"):
+        assert personal not in caplog.text
+
+
+def test_a_refused_event_changes_nothing_else(client, fundraiser):
+    donation = pending_donation(fundraiser, amount_minor=2500)
+    post_event(client, session_completed(donation, payment_intent="pi_real"))
+    donation.refresh_from_db()
+    before = {f.attname: getattr(donation, f.attname) for f in Donation._meta.concrete_fields}
+    # A failure for the same session naming another payment and amount arrives late.
+    late = session_failed(donation).replace(f'"pi_{donation.pk}"', '"pi_other"')
+    assert post_event(client, late).json()["outcome"] == "ignored"
+    donation.refresh_from_db()
+    after = {f.attname: getattr(donation, f.attname) for f in Donation._meta.concrete_fields}
+    assert after == before
+
+
+def test_failure_and_expiry_of_a_pending_donation_still_apply(client, fundraiser):
+    failing = pending_donation(fundraiser)
+    expiring = pending_donation(fundraiser)
+    assert post_event(client, session_failed(failing)).json()["outcome"] == "applied"
+    assert post_event(client, session_expired(expiring)).json()["outcome"] == "applied"
+    failing.refresh_from_db()
+    expiring.refresh_from_db()
+    assert (failing.status, expiring.status) == (Status.FAILED, Status.EXPIRED)
+    assert raised_for_campaign(fundraiser)["total_minor"] == 0
+
+
+def test_ignored_events_say_why(client, fundraiser):
+    payload = build_event("payment_intent.created", event_id="evt_noise")
+    post_event(client, payload)
+    post_event(client, charge_refunded(payment_intent="", amount=100, refunded=100))
+    reasons = dict(StripeEvent.objects.values_list("type", "reason"))
+    assert reasons == {
+        "payment_intent.created": "not an event the ledger uses",
+        "charge.refunded": "no payment to refund",
+    }
+
+
+def test_transition_table_reopens_only_failed_and_expired_as_succeeded():
+    for status in (Status.FAILED, Status.EXPIRED):
+        assert services.TRANSITIONS[status] == {Status.SUCCEEDED}
+        for to in set(Status.values) - {Status.SUCCEEDED}:
+            with pytest.raises(services.InvalidTransition):
+                services.transition(Donation(status=status), to)
