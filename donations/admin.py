@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donations import money, services
 from donations.models import Donation, ExchangeRate, OfflineGift, StripeEvent
-from donations.text import validate_single_line
+from lib.text import validate_single_line
 from staff import audit
 from staff.admin_readonly import ReadOnlyAdmin
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from donations import money
 from donations.models import Donation
 from donations.services import GiftDetails
-from donations.text import validate_message, validate_single_line
+from lib.text import validate_message, validate_single_line
 from partners.forms import PartnerRefMixin
 
 CUSTOM = "custom"

@@ -40,7 +40,7 @@ from campaigns.models import Campaign
 from donations import money, stripe_gateway, stripe_payloads
 from donations.models import Donation, StripeEvent
 from donations.tasks import cancel_stripe_subscription, send_donation_receipt
-from donations.text import REPLACEMENT_CHARACTER, single_line
+from lib.text import REPLACEMENT_CHARACTER, single_line
 from lib.transitions import InvalidTransition
 from partners.models import Partner
 

@@ -442,5 +442,5 @@ def test_a_body_that_is_not_utf8_is_refused_not_stored_garbled(client, campaign)
         "/c/refuse/sign/", body, content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 400
-    assert "could not be read" in response.content.decode()
+    assert "arrived garbled" in response.content.decode()
     assert not Signature.objects.exists()
