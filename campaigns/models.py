@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from campaigns.content import render_markdown
+from lib.currencies import validate_currency
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -93,7 +94,9 @@ class Campaign(models.Model):
         blank=True,
         help_text=_("In the currency's smallest unit: cents for EUR, yen for JPY."),
     )
-    fundraising_currency = models.CharField(_("fundraising currency"), max_length=3, blank=True)
+    fundraising_currency = models.CharField(
+        _("fundraising currency"), max_length=3, blank=True, validators=[validate_currency]
+    )
     targets = models.ManyToManyField(Target, blank=True, related_name="campaigns")
     launch_at = models.DateTimeField(_("launch at"), null=True, blank=True)
     close_at = models.DateTimeField(_("close at"), null=True, blank=True)

@@ -28,6 +28,7 @@ from commitments.models import (
     CommitmentUpdate,
 )
 from donations.money import MoneyError, normalise_currency, to_minor
+from lib.currencies import is_iso_currency
 from lib.mailboxes import normalise_email
 from lib.transitions import InvalidTransition
 from partners import events
@@ -140,7 +141,7 @@ def build_commitment(
     if row.amount is not None:
         if row.kind != Kind.DIVESTMENT:
             errors["amount"] = _("Only a divestment has an amount.")
-        elif len(currency) != 3 or not currency.isalpha():
+        elif not is_iso_currency(currency):
             errors["currency"] = _("Give the currency as a three-letter code, e.g. EUR.")
         else:
             try:

@@ -6,7 +6,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import LANGUAGE_CHOICES, Campaign
-from donations.money import format_money, validate_currency
+from donations.money import format_money
+from lib.currencies import validate_currency
 
 CURRENCY_REGEX = r"^[A-Z]{3}$"
 

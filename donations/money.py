@@ -5,14 +5,11 @@ decimals), fils for KWD (three decimals, and Stripe wants the last digit to be 0
 """
 
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from functools import cache
 
-from babel import Locale
-from babel.numbers import get_territory_currencies
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
-from django.utils.translation import gettext_lazy as _
+
+from lib.currencies import is_iso_currency
 
 # Stripe's zero-decimal currencies.
 ZERO_DECIMAL = frozenset(
@@ -59,34 +56,6 @@ class MoneyError(ValueError):
 
 def normalise_currency(code: str) -> str:
     return (code or "").strip().upper()
-
-
-@cache
-def iso_currencies() -> frozenset[str]:
-    """ISO 4217 codes of money that is legal tender somewhere today, from Babel's CLDR data.
-
-    Not the codes that only look like one (`ZZZ`), the "no currency" and testing codes
-    (`XXX`, `XTS`), precious metals, fund codes or currencies withdrawn long ago (`DEM`).
-    """
-    return frozenset(
-        code
-        for territory in Locale("en").territories
-        for code in get_territory_currencies(territory, tender=True)
-    )
-
-
-def is_iso_currency(code: object) -> bool:
-    """True for an upper-case ISO 4217 code in use today ("EUR"), False for anything else."""
-    return isinstance(code, str) and code in iso_currencies()
-
-
-def validate_currency(code: str) -> None:
-    """Model and form validator: an ISO 4217 code in use today, in capitals."""
-    if not is_iso_currency(code):
-        raise ValidationError(
-            _("Enter the three-letter ISO 4217 code of a currency in use, e.g. EUR."),
-            code="currency",
-        )
 
 
 def exponent(currency: str) -> int:

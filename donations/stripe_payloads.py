@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable
 
 from donations import money
+from lib.currencies import is_iso_currency
 
 
 class MalformedEvent(ValueError):
@@ -69,7 +70,7 @@ def required_timestamp(path: str, value: object) -> None:
 def currency(path: str, value: object) -> None:
     if value is None:
         return
-    if not isinstance(value, str) or not money.is_iso_currency(money.normalise_currency(value)):
+    if not isinstance(value, str) or not is_iso_currency(money.normalise_currency(value)):
         raise MalformedEvent(f"{path} must be an ISO 4217 currency code in use")
 
 

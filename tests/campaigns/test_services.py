@@ -92,3 +92,18 @@ def test_scheduler_closes_campaigns_past_close_time():
         assert services.run_schedule() == (0, 1)
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.CLOSED
+
+
+@pytest.mark.parametrize("code", ["ZZZ", "XXX", "DEM", "eu"])
+def test_a_fundraising_goal_in_a_currency_that_does_not_exist_is_refused(db, code):
+    from django.core.exceptions import ValidationError
+
+    from campaigns.models import Campaign
+
+    campaign = Campaign(
+        slug="fund", kind=Campaign.Kind.FUNDRAISER, title="Fund", fundraising_goal_minor=100
+    )
+    campaign.fundraising_currency = code
+    with pytest.raises(ValidationError) as caught:
+        campaign.full_clean()
+    assert "fundraising_currency" in caught.value.message_dict

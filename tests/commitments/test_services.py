@@ -87,6 +87,8 @@ def test_all_listed_targets_is_a_commitment_without_target(drive):
         (boycott(kind="nonsense"), "kind"),
         (boycott(amount=Decimal("10"), currency="EUR"), "amount"),
         (divestment(currency="euro"), "currency"),
+        (divestment(currency="ZZZ"), "currency"),
+        (divestment(currency="XTS"), "currency"),
         (divestment(amount=Decimal("1.234"), currency="EUR"), "amount"),
         (divestment(amount=Decimal("0"), currency="EUR"), "amount"),
     ],

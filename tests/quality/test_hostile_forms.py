@@ -15,6 +15,7 @@ from pledges import contact, services
 from pledges.models import OrgPledge, Signature
 from tests.commitments.helpers import create_drive
 from tests.conftest import create_campaign, verified_login
+from tests.donations.conftest import submission_key
 from tests.quality.hostile import (
     COMMITMENT,
     DONATE,
@@ -90,7 +91,9 @@ def test_donate_form_answers_a_page_whatever_is_typed(client, stripe_api, data):
 def test_offline_gift_staff_form_answers_a_page_whatever_is_typed(client, finance, data):
     verified_login(client, finance)
     before = Donation.objects.count()
-    response = client.post(f"{ADMIN}donations/offlinegift/add/", data)
+    # Each rendered form carries its own one-time key, as a browser would send it back.
+    key = submission_key(client.get(f"{ADMIN}donations/offlinegift/add/"))
+    response = client.post(f"{ADMIN}donations/offlinegift/add/", {**data, "submission_key": key})
     assert response.status_code in {200, 302}
     assert b"<script>alert(1)</script>" not in response.content
     assert Donation.objects.count() == before + (response.status_code == 302)
