@@ -150,52 +150,38 @@ def contact_confirm_email(email: PledgeEmail, pledge: ContactConfirmedPledge) ->
     )
 
 
-@builds("contact-already")
-def contact_already_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoing | None:
-    """The contact signed on again: theirs is already recorded."""
+def _to_contact(
+    email: PledgeEmail, pledge: ContactConfirmedPledge, template: str, **context
+) -> Outgoing | None:
+    """An email to the pledge's contact, in their language; none once they were erased."""
     if not pledge.contact_email:
         return None
     return Outgoing(
-        template=_pledge_template("pledge-contact-already", pledge),
+        template=_pledge_template(template, pledge),
         to=pledge.contact_email,
         language=pledge.contact_language,
-        context=pledge_context(pledge),
+        context={**pledge_context(pledge), **context},
     )
+
+
+@builds("contact-already")
+def contact_already_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoing | None:
+    """The contact signed on again: theirs is already recorded."""
+    return _to_contact(email, pledge, "pledge-contact-already")
 
 
 @builds("contact-repeated")
 def contact_repeated_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoing | None:
-    """Someone else submitted a sign-on for the contact's organisation: only the contact,
+    """Someone else asked to sign the contact's organisation on again: only the contact,
     never the submitter, learns that a sign-on exists."""
-    if not pledge.contact_email:
-        return None
-    return Outgoing(
-        template=_pledge_template("pledge-contact-repeated", pledge),
-        to=pledge.contact_email,
-        language=pledge.contact_language,
-        context=pledge_context(pledge),
-    )
+    return _to_contact(email, pledge, "pledge-contact-repeated")
 
 
 @builds("moderation-approved")
 def approved_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoing | None:
-    if not pledge.contact_email:
-        return None
-    return Outgoing(
-        template=_pledge_template("pledge-approved", pledge),
-        to=pledge.contact_email,
-        language=pledge.contact_language,
-        context=pledge_context(pledge),
-    )
+    return _to_contact(email, pledge, "pledge-approved")
 
 
 @builds("moderation-rejected")
 def rejected_email(email: PledgeEmail, pledge: ContactConfirmedPledge) -> Outgoing | None:
-    if not pledge.contact_email:
-        return None
-    return Outgoing(
-        template=_pledge_template("pledge-rejected", pledge),
-        to=pledge.contact_email,
-        language=pledge.contact_language,
-        context={**pledge_context(pledge), "reason": email.context.get("reason", "")},
-    )
+    return _to_contact(email, pledge, "pledge-rejected", reason=email.context.get("reason", ""))
