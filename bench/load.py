@@ -54,7 +54,8 @@ ORGANISATION_FIELDS = ["name", "name_key", "kind", "country", "website", "domain
 ORG_PLEDGE_FIELDS = ["organisation", "campaign", "statement_version", "status", "contact_name",
                      "contact_email", "contact_language", "ip_hash", "created_at",
                      "contact_confirmed_at", "moderated_at", "rejection_reason",
-                     "proposed_organisation", "proposed_logo"]  # fmt: skip
+                     "proposed_organisation", "proposed_logo",
+                     "contact_email_hash"]  # fmt: skip
 
 
 def copy_into(model, fields: list[str]) -> sql.Composed:
@@ -167,7 +168,7 @@ def copy_organisations(campaigns: list[tuple[int, int]], total: int, rng: random
                     copy.write_row(
                         (org_id, campaign_id, version_id, "approved", "Contact person",
                          f"contact@org{org_id}.example.net", "en", "", now, now, now, "",
-                         "{}", "")
+                         "{}", "", email_hash(f"contact@org{org_id}.example.net"))
                     )  # fmt: skip
 
 

@@ -29,7 +29,7 @@ from commitments.models import (
 )
 from donations.money import MoneyError, normalise_currency, to_minor
 from lib.currencies import is_iso_currency
-from lib.mailboxes import normalise_email
+from lib.mailboxes import email_hash, normalise_email
 from lib.transitions import InvalidTransition
 from partners import events
 from partners.models import EventType
@@ -210,6 +210,7 @@ def pledge_commitments(
             campaign=campaign,
             contact_name=org.contact_name.strip(),
             contact_email=contact_email,
+            contact_email_hash=email_hash(contact_email),
             contact_language=org.contact_language,
             ip_hash=client.ip_hash,
         )

@@ -229,6 +229,9 @@ class ContactConfirmedPledge(models.Model):
     )
     contact_name = models.CharField(_("contact person"), max_length=NAME_MAX)
     contact_email = models.EmailField(_("contact email"), max_length=EMAIL_MAX)
+    # Keyed hash of the contact's canonical address (lib/mailboxes.py): personal-data look-ups
+    # and erasure find a contact by mailbox, whichever alias they typed.
+    contact_email_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     contact_language = models.CharField(
         _("contact language"), max_length=10, choices=LANGUAGE_CHOICES, default="en"
     )

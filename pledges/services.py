@@ -10,13 +10,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from campaigns import progress
 from campaigns.models import Campaign
 from lib import personal_data as personal_data_registry
-from lib.mailboxes import email_hash, mailbox_domains, normalise_email, same_mailbox
+from lib.mailboxes import email_hash, normalise_email, same_mailbox
 from lib.transitions import InvalidTransition
 from partners import events
 from partners.models import EventType, Partner
@@ -380,11 +379,7 @@ def request_my_data(
 
 def _contact_of(model: type[ContactConfirmedPledge], email: str) -> models.QuerySet:
     """Pledges whose contact is this mailbox, whichever alias of it they gave."""
-    domains = Q()
-    for domain in mailbox_domains(email):
-        domains |= Q(contact_email__iendswith="@" + domain)
-    candidates = model.objects.filter(domains).values_list("pk", "contact_email")
-    return model.objects.filter(pk__in=[pk for pk, e in candidates if same_mailbox(e, email)])
+    return model.objects.filter(contact_email_hash=email_hash(email))
 
 
 def erase_personal_data(email: str) -> int:
@@ -410,7 +405,7 @@ def erase_pledge_data(email: str) -> int:
         for kind in contact.kinds():
             pledges = _contact_of(kind.model, email)
             campaign_ids |= set(pledges.values_list("campaign_id", flat=True))
-            erased += pledges.update(contact_name="", contact_email="")
+            erased += pledges.update(contact_name="", contact_email="", contact_email_hash="")
         SigningAttempt.objects.filter(email_hash=hashed).delete()  # a log, not a record
         for campaign_id in campaign_ids:
             progress.moved(campaign_id)
@@ -489,6 +484,7 @@ def sign_on(
             statement_version=record_statement_version(campaign),
             contact_name=data.contact_name.strip(),
             contact_email=contact_email,
+            contact_email_hash=email_hash(contact_email),
             contact_language=data.contact_language,
             ip_hash=client.ip_hash,
             partner=partner,

@@ -14,6 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django_tasks_db.models import DBTaskResult
 
 from commitments.models import Commitment, CommitmentPledge, CommitmentUpdate
+from lib.mailboxes import email_hash as email_hash_of
 from partners import services as partner_services
 from partners.events import emit
 from partners.models import (
@@ -31,7 +32,7 @@ from staff.models import AuditEvent
 from staff.roles import COMMUNICATIONS, MODERATORS
 from tests.commitments.helpers import approved_pledge, boycott, contact_update, create_drive
 from tests.conftest import create_campaign
-from tests.pledges.conftest import signature_data
+from tests.pledges.conftest import org_data, signature_data
 
 # The last migration of each app before the restructure; apps born in it go back to zero.
 OLD_HEAD = [
@@ -182,3 +183,20 @@ def test_mailbox_hashes_keep_every_existing_alias_and_flag_the_extra_ones():
     assert kept.email_hash == flagged.email_hash != ""
     assert not Signature.objects.get(pk=rows["kofi@example.org"]).alias_duplicate
     assert flagged.email == "amina.yusuf@gmail.com"  # what was typed is kept
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_existing_contacts_are_found_by_mailbox_after_the_hash_migration():
+    from pledges.models import OrgPledge
+
+    campaign = create_campaign(slug="contacts")
+    pledge = pledge_services.sign_on(
+        campaign,
+        org_data(contact_email="Luz.Perez+orgs@gmail.com"),
+    ).pledge
+    executor = MigrationExecutor(connection)
+    executor.migrate([("pledges", "0009_organisation_on_confirmation")])
+    _migrate("head")
+    row = OrgPledge.objects.get(pk=pledge.pk)
+    assert row.contact_email == "luz.perez+orgs@gmail.com"
+    assert row.contact_email_hash == email_hash_of("luzperez@googlemail.com")
