@@ -8,10 +8,11 @@ import secrets
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from lib.mailboxes import same_mailbox
+from lib.mailboxes import mailbox_domains, same_mailbox
 from partners.models import (
     Partner,
     PartnerToken,
@@ -76,9 +77,11 @@ def erase_from_deliveries(email: str) -> int:
     sent. (A delivery already sent reached the partner, who agreed to receive it; our copy of
     it goes.)"""
     with transaction.atomic():
-        deliveries = WebhookDelivery.objects.select_for_update().filter(
-            payload__data__has_key="signer"
-        )
+        # Only deliveries whose signer wrote an address at one of the mailbox's domains.
+        domains = Q()
+        for domain in mailbox_domains(email):
+            domains |= Q(payload__data__signer__email__iendswith="@" + domain)
+        deliveries = WebhookDelivery.objects.select_for_update().filter(domains)
         erased = 0
         for delivery in deliveries:
             if not same_mailbox((delivery.payload["data"]["signer"] or {}).get("email", ""), email):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from campaigns import progress
 from campaigns.models import Campaign
 from lib import personal_data as personal_data_registry
-from lib.mailboxes import email_hash, normalise_email, same_mailbox
+from lib.mailboxes import email_hash, normalise_email
 from lib.transitions import InvalidTransition
 from partners import events
 from partners.models import EventType, Partner
@@ -462,16 +462,14 @@ def sign_on(
         else:
             # Not known yet: the same mailbox's earlier submission for the same new
             # organisation is sent its link again; anyone else's waits apart, unconfirmed.
-            waiting = OrgPledge.objects.filter(
+            pledge = OrgPledge.objects.filter(
                 campaign=campaign,
                 organisation__isnull=True,
                 status=PledgeStatus.UNCONFIRMED,
                 proposed_organisation__domain=website_domain(data.website),
-            )
-            pledge = next(
-                (p for p in waiting if same_mailbox(p.contact_email, contact_email)), None
-            )
-        if pledge is not None and same_mailbox(pledge.contact_email, contact_email):
+                contact_email_hash=email_hash(contact_email),
+            ).first()
+        if pledge is not None and pledge.contact_email_hash == email_hash(contact_email):
             return _sign_on_again(pledge, over_limit=over_limit)
         if pledge is not None:
             # Someone else for an organisation already signed on: they get the same link

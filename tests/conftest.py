@@ -13,6 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from campaigns import services
 from campaigns.models import Campaign, CampaignTranslation
 from staff.roles import COMMUNICATIONS, FINANCE, MODERATORS
+from tests.receiver import Receiver
 
 
 @pytest.fixture(autouse=True)
@@ -152,3 +153,12 @@ def run_tasks() -> None:
 @pytest.fixture
 def tasks():
     return run_tasks
+
+
+@pytest.fixture
+def receiver(settings):
+    """A partner's webhook endpoint on 127.0.0.1 that records what it receives."""
+    settings.WEBHOOKS_ALLOW_HTTP_LOOPBACK = True
+    server = Receiver()
+    yield server
+    server.close()

@@ -29,18 +29,9 @@ from tests.commitments.helpers import (
 from tests.conftest import create_campaign, run_tasks
 from tests.donations.conftest import pending_donation
 from tests.donations.stripe_events import WEBHOOK_SECRET, post_event, session_completed
-from tests.partners.test_webhooks import Receiver
 from tests.pledges.conftest import approved_org, signature_data, signed_and_confirmed
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.WEBHOOKS_ALLOW_HTTP_LOOPBACK = True
-    server = Receiver()
-    yield server
-    server.close()
 
 
 @pytest.fixture

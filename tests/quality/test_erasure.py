@@ -15,7 +15,6 @@ from pledges import services
 from tests.conftest import create_campaign, run_tasks
 from tests.donations.conftest import pending_donation
 from tests.donations.stripe_events import WEBHOOK_SECRET, build_event, post_event
-from tests.partners.test_webhooks import Receiver
 from tests.pledges.conftest import link_to, org_data, signature_data
 
 pytestmark = pytest.mark.django_db
@@ -40,14 +39,6 @@ def every_column_containing(needle: str) -> list[str]:
                 if cursor.fetchone()[0]:
                     hits.append(f"{table}.{column.name}")
     return hits
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.WEBHOOKS_ALLOW_HTTP_LOOPBACK = True
-    server = Receiver()
-    yield server
-    server.close()
 
 
 def test_erasure_leaves_no_copy_anywhere(client, receiver, settings):
