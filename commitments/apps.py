@@ -26,6 +26,7 @@ class CommitmentsConfig(AppConfig):
             personal_data_key="commitment_pledges",
             on_approved=services.commitments_published,
             former_labels=("pledges.commitmentpledge",),
+            still_owed=services.contact_still_owed,
         )
         emails.register()
         pledge_exports.register_source("commitments", _("BDS commitments"), exports.commitment_rows)

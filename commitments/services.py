@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,6 +68,12 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 # What a contact may report; lapsing is the clock's job.
 CONTACT_STATUSES = {Status.IN_PROGRESS, Status.FULFILLED, Status.WITHDRAWN}
+
+
+def contact_still_owed() -> Q:
+    """Pledges with a commitment still open: their contact's address stays for its reminders
+    (`pledges.retention`)."""
+    return Q(commitments__status__in=OPEN)
 
 
 def can_move(current: str, to: str) -> bool:

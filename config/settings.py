@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_fernet_keys, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -35,6 +35,20 @@ if not HASH_KEY:
     raise ImproperlyConfigured("HASH_KEY is required when DEBUG is off")
 if not DEBUG and HASH_KEY == _LOCAL_HASH_KEY:
     raise ImproperlyConfigured("Set a real HASH_KEY when DEBUG is off")
+
+# Keys that encrypt personal data at rest (lib/encryption.py): comma-separated Fernet keys, the
+# first encrypts and all decrypt. Losing every key loses the encrypted emails and names for
+# good (README, "Encryption keys"). Required in production; DEBUG runs use a known local key.
+_LOCAL_FIELD_KEY = "bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXk="  # noqa: S105 # nosec B105
+FIELD_ENCRYPTION_KEYS = env_fernet_keys("FIELD_ENCRYPTION_KEYS", _LOCAL_FIELD_KEY if DEBUG else "")
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is required when DEBUG is off")
+if not DEBUG and _LOCAL_FIELD_KEY.encode() in FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("Set real FIELD_ENCRYPTION_KEYS when DEBUG is off")
+
+# Days an email address is kept after the last thing owed to it, then blanked (only its keyed
+# hash stays): `manage.py forget_spent_addresses`, daily (lib/personal_data.py).
+EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 7)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -12,12 +12,17 @@ from donations.models import Donation, ExchangeRate, OfflineGift, StripeEvent
 from lib.text import validate_single_line
 from staff import audit
 from staff.admin_readonly import ReadOnlyAdmin
+from staff.personal_admin import PersonalDataAdminMixin
 
 OFFLINE_METHODS = [(v, label) for v, label in Donation.Method.choices if v != Donation.Method.CARD]
 
 
 class AuditedDonorViewMixin:
-    """Opening a gift's page shows a donor's name and email: each view goes in the audit log."""
+    """Opening a gift's page shows a donor's name and email: each view goes in the audit log.
+    The email is masked unless the user holds the personal-data permission."""
+
+    email_fields = {"email": "email_hash"}
+    personal_fields = ("donor_name",)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -29,7 +34,7 @@ class AuditedDonorViewMixin:
 
 
 @admin.register(Donation)
-class DonationAdmin(AuditedDonorViewMixin, ReadOnlyAdmin):
+class DonationAdmin(AuditedDonorViewMixin, PersonalDataAdminMixin, ReadOnlyAdmin):
     list_display = [
         "pk",
         "succeeded_at",
@@ -41,7 +46,8 @@ class DonationAdmin(AuditedDonorViewMixin, ReadOnlyAdmin):
         "refunded_minor",
     ]
     list_filter = ["status", "method", "frequency", "currency", "campaign"]
-    search_fields = ["email", "donor_name", "offline_reference", "stripe_payment_intent_id"]
+    # Names and addresses are encrypted: an address is found by its keyed hash.
+    search_fields = ["offline_reference", "stripe_payment_intent_id"]
     date_hierarchy = "created_at"
     list_select_related = ["campaign"]
 
@@ -131,7 +137,7 @@ class OfflineGiftAdmin(AuditedDonorViewMixin, admin.ModelAdmin):
     form = OfflineGiftForm
     list_display = ["pk", "received_on", "money", "method", "offline_reference", "campaign"]
     list_filter = ["method", "currency", "campaign"]
-    search_fields = ["offline_reference", "donor_name", "email"]
+    search_fields = ["offline_reference"]
     list_select_related = ["campaign"]
 
     def get_queryset(self, request):

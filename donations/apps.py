@@ -8,7 +8,7 @@ class DonationsConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: models may only load once the app registry is ready.
         from campaigns import figures
-        from donations import erasure, progress
+        from donations import erasure, progress, retention
         from lib import personal_data
 
         figures.register(
@@ -18,3 +18,4 @@ class DonationsConfig(AppConfig):
             goals=["raised"],
         )
         personal_data.register_eraser("donations", erasure.erase_donor)
+        personal_data.register_forgetter("donations", retention.forget_donor_addresses)

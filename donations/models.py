@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import LANGUAGE_CHOICES, Campaign
 from donations.money import format_money
 from lib.currencies import validate_currency
+from lib.encryption import EncryptedCharField, EncryptedEmailField
 
 CURRENCY_REGEX = r"^[A-Z]{3}$"
 
@@ -71,8 +72,11 @@ class Donation(models.Model):
     amount_minor = models.PositiveBigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
     refunded_minor = models.PositiveBigIntegerField(_("refunded (minor units)"), default=0)
-    donor_name = models.CharField(_("donor name"), max_length=120, blank=True)
-    email = models.EmailField(_("email"), blank=True)
+    # Encrypted (lib/encryption.py); the address is blanked once receipts are sent and no
+    # monthly gift is running (donations/retention.py), the keyed hash staying for counts.
+    donor_name = EncryptedCharField(_("donor name"), max_length=120, blank=True)
+    email = EncryptedEmailField(_("email"), blank=True)
+    email_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     public_listing = models.BooleanField(_("listed publicly"), default=False)
     message = models.TextField(_("message"), max_length=1000, blank=True)
     language = models.CharField(

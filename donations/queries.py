@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Lower, TruncMonth
+from django.db.models.functions import TruncMonth
 
 from donations.progress import counted
 from partners.models import Partner
@@ -23,12 +23,11 @@ NET = Sum(F("amount_minor") - F("refunded_minor"))
 
 
 def donor_count() -> int:
-    """People who gave: one per email (case-folded), plus each gift given without an email."""
+    """People who gave: one per mailbox (its keyed hash, kept after the address is forgotten),
+    plus each gift given without an email."""
     received = counted().filter(parent=None)
-    with_email = (
-        received.exclude(email="").annotate(e=Lower("email")).values("e").distinct().count()
-    )
-    return with_email + received.filter(email="").count()
+    with_email = received.exclude(email_hash="").values("email_hash").distinct().count()
+    return with_email + received.filter(email_hash="").count()
 
 
 def open_books() -> OpenBooks:
@@ -50,13 +49,16 @@ def open_books() -> OpenBooks:
         .annotate(refunded=Sum("refunded_minor"), count=Count("pk"))
         .order_by("currency")
     )
-    listed = (
-        received.filter(public_listing=True, parent=None)
-        .exclude(donor_name="")
-        .exclude(Q(refunded_minor__gte=F("amount_minor")))
-        .values_list("donor_name", flat=True)
-        .distinct()
-        .order_by("donor_name")
+    # Names are encrypted, so they are sorted here, after decryption, not by the database.
+    listed = sorted(
+        set(
+            received.filter(public_listing=True, parent=None)
+            .exclude(donor_name="")
+            .exclude(Q(refunded_minor__gte=F("amount_minor")))
+            .values_list("donor_name", flat=True)
+        )
+        - {""},
+        key=str.casefold,
     )
     return OpenBooks(
         by_month=by_month,

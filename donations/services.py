@@ -40,6 +40,7 @@ from campaigns.models import Campaign
 from donations import money, stripe_gateway, stripe_payloads
 from donations.models import Donation, StripeEvent
 from donations.tasks import cancel_stripe_subscription, send_donation_receipt
+from lib.mailboxes import email_hash
 from lib.text import REPLACEMENT_CHARACTER, single_line
 from lib.transitions import InvalidTransition
 from partners.models import Partner
@@ -139,6 +140,7 @@ def start_donation(
             currency=currency,
             donor_name=single_line(details.donor_name),
             email=details.email.strip().lower(),
+            email_hash=_hash_of(details.email),
             public_listing=details.public_listing,
             message=details.message.strip(),
             language=language,
@@ -236,6 +238,11 @@ def _ignore(record: StripeEvent, reason: str) -> None:
     record.reason = reason[:255]
 
 
+def _hash_of(email: str) -> str:
+    """The keyed hash that counts donors and finds their gifts once the address is gone."""
+    return email_hash(email) if email.strip() else ""
+
+
 def _usable_email(raw: str | None) -> str:
     """An email Stripe collected, normalised; "" if our validator would refuse it.
 
@@ -305,8 +312,8 @@ def _on_checkout_completed(session: dict, record: StripeEvent) -> None:
         donation.stripe_checkout_session_id = session["id"]
     donation.stripe_customer_id = donation.stripe_customer_id or (session.get("customer") or "")
     email = _usable_email((session.get("customer_details") or {}).get("email"))
-    if email and not donation.email:
-        donation.email = email
+    if email and not donation.email and not donation.email_hash:
+        donation.email, donation.email_hash = email, _hash_of(email)
     when = _ts(record.payload.get("created"))
     if session.get("mode") == "subscription":
         # Money is counted from invoice.paid; the session only links the subscription.
@@ -387,6 +394,7 @@ def _on_invoice_paid(invoice: dict, record: StripeEvent) -> None:
             frequency=Donation.Frequency.MONTHLY,
             donor_name=gift.donor_name,
             email=gift.email,
+            email_hash=gift.email_hash,
             public_listing=gift.public_listing,
             language=gift.language,
             stripe_subscription_id=gift.stripe_subscription_id,
@@ -397,8 +405,9 @@ def _on_invoice_paid(invoice: dict, record: StripeEvent) -> None:
     charge.stripe_payment_intent_id = charge.stripe_payment_intent_id or payment_intent
     charge.amount_minor = invoice["amount_paid"]
     charge.currency = money.normalise_currency(invoice.get("currency") or gift.currency)
-    if not charge.email:
+    if not charge.email and not charge.email_hash:
         charge.email = _usable_email(invoice.get("customer_email"))
+        charge.email_hash = _hash_of(charge.email)
     charge.full_clean()
     charge.save()
     _mark_succeeded(charge, when=when)
@@ -484,7 +493,8 @@ def process_stripe_event(event: dict) -> str:
         record = StripeEvent(
             event_id=event_id,
             type=event_type,
-            payload=event,
+            # Our copy keeps what the ledger reads, not the customer's name and addresses.
+            payload=stripe_payloads.without_personal_details(event),
             outcome=StripeEvent.Outcome.APPLIED if handler else StripeEvent.Outcome.IGNORED,
             reason="" if handler else "not an event the ledger uses",
         )
@@ -606,6 +616,7 @@ def record_offline_gift(
             campaign=campaign,
             donor_name=single_line(donor_name),
             email=email.strip().lower(),
+            email_hash=_hash_of(email),
             public_listing=public_listing,
             language=language,
             recorded_by=by if by and by.is_authenticated else None,

@@ -219,3 +219,26 @@ def check_event(event: object) -> None:
     object_check = OBJECTS.get(event_type)
     if object_check is not None:
         object_check("event.data.object", event["data"]["object"])
+
+
+# Blocks of a Stripe object that describe the customer (name, email, address, phone). The
+# ledger reads none of them from a stored event, so our copy goes without them.
+PERSONAL_KEYS = frozenset(
+    {
+        "customer_details", "billing_details", "shipping_details", "shipping", "customer_email",
+        "customer_name", "customer_address", "customer_phone", "customer_shipping",
+        "receipt_email",
+    }
+)  # fmt: skip
+
+
+def without_personal_details(value):
+    """The event with every customer detail block emptied, at any depth."""
+    if isinstance(value, dict):
+        return {
+            key: (None if key in PERSONAL_KEYS else without_personal_details(item))
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [without_personal_details(item) for item in value]
+    return value

@@ -16,13 +16,15 @@ def emit(
     *,
     partner: Partner | None = None,
     campaign: Campaign | None = None,
+    person_hash: str = "",
 ) -> list[WebhookDelivery]:
     """Queue `event_type` for every active subscription that wants it.
 
     `partner` restricts the event to that partner's subscriptions (e.g. a signer who
     agreed to share details with that partner only); `campaign` restricts it to
     subscriptions for that campaign or for all campaigns. Call it inside the caller's
-    transaction: deliveries and their tasks commit or vanish with it.
+    transaction: deliveries and their tasks commit or vanish with it. `person_hash` is the
+    keyed hash of the mailbox of a person the payload names, so erasure can find it.
     """
     if event_type not in EventType.values:
         raise ValueError(f"unknown event type {event_type!r}")
@@ -40,7 +42,9 @@ def emit(
         for subscription in subscriptions:
             if event_type not in subscription.events:
                 continue
-            delivery = WebhookDelivery(subscription=subscription, event_type=event_type)
+            delivery = WebhookDelivery(
+                subscription=subscription, event_type=event_type, person_hash=person_hash
+            )
             delivery.payload = {
                 "id": str(delivery.event_id),
                 "type": event_type,

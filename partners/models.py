@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.forms import REF_PATTERN
 from campaigns.models import Campaign
+from lib.encryption import EncryptedJSONField
 from partners.webhooks import url_problem
 
 
@@ -162,7 +163,10 @@ class WebhookDelivery(models.Model):
     )
     event_id = models.UUIDField(default=uuid.uuid4)
     event_type = models.CharField(max_length=40, choices=EventType.choices)
-    payload = models.JSONField()
+    # Encrypted: a `signature.confirmed` payload names the signer when they agreed to share.
+    payload = EncryptedJSONField()
+    # Keyed hash of the signer's mailbox when the payload names one, for erasure.
+    person_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     response_status = models.PositiveIntegerField(null=True, blank=True)

@@ -8,11 +8,9 @@ import secrets
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from lib.mailboxes import mailbox_domains, same_mailbox
 from partners.models import (
     Partner,
     PartnerToken,
@@ -72,25 +70,20 @@ def delete_webhook(subscription: WebhookSubscription) -> None:
         subscription.delete()
 
 
-def erase_from_deliveries(email: str) -> int:
+def erase_from_deliveries(hashed: str) -> int:
     """Erasure: no webhook payload of ours keeps a signer's details, and none still waiting is
     sent. (A delivery already sent reached the partner, who agreed to receive it; our copy of
-    it goes.)"""
+    it goes.) `hashed` is the keyed hash of the signer's mailbox."""
     with transaction.atomic():
-        # Only deliveries whose signer wrote an address at one of the mailbox's domains.
-        domains = Q()
-        for domain in mailbox_domains(email):
-            domains |= Q(payload__data__signer__email__iendswith="@" + domain)
-        deliveries = WebhookDelivery.objects.select_for_update().filter(domains)
+        deliveries = WebhookDelivery.objects.select_for_update().filter(person_hash=hashed)
         erased = 0
         for delivery in deliveries:
-            if not same_mailbox((delivery.payload["data"]["signer"] or {}).get("email", ""), email):
-                continue
             delivery.payload["data"].pop("signer", None)
             delivery.payload["data"]["erased"] = True
+            delivery.person_hash = ""
             if delivery.status == WebhookDelivery.Status.PENDING:
                 delivery.status = WebhookDelivery.Status.FAILED
                 delivery.error = "erased at the signer's request"
-            delivery.save(update_fields=["payload", "status", "error"])
+            delivery.save(update_fields=["payload", "person_hash", "status", "error"])
             erased += 1
     return erased

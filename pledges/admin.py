@@ -19,16 +19,20 @@ from pledges.forms import ExportForm, RejectForm
 from pledges.models import Organisation, OrgPledge, Signature, StatementVersion, UpdateMailing
 from staff import audit
 from staff.admin_readonly import ReadOnlyAdmin
+from staff.personal_admin import PERSONAL, PersonalDataAdminMixin
 
-PERSONAL = "pledges.export_personal_data"
 CONTACT_FIELDS = ("contact_name", "contact_email")
 
 
-class ContactForModeratorsMixin:
-    """A pledge's contact person and email are shown to those who moderate it (or hold the
-    personal-data permission), not to every staff member who may view the queue."""
+class ContactForModeratorsMixin(PersonalDataAdminMixin):
+    """A pledge's contact person is shown to those who moderate it (or hold the personal-data
+    permission), not to every staff member who may view the queue; the contact's email only
+    masked unless they hold the personal-data permission. Each view is audited."""
 
     moderate_permission = ""
+    email_fields = {"contact_email": "contact_email_hash"}
+    personal_fields = ("contact_name",)
+    view_action = "pledge.view_contact"
 
     def shows_contact(self, request) -> bool:
         user = request.user
@@ -37,11 +41,9 @@ class ContactForModeratorsMixin:
     def get_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
         if not self.shows_contact(request):
-            fields = [f for f in fields if f not in CONTACT_FIELDS]
-        return fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.get_fields(request, obj)
+            return [f for f in fields if f not in CONTACT_FIELDS]
+        hidden = self.hidden_fields(request)
+        return [f"masked_{f}" if f in hidden else f for f in fields]
 
 
 @admin.register(StatementVersion)
@@ -64,10 +66,15 @@ def run_action(modeladmin, request, queryset, service, done_message, **kwargs) -
 
 
 @admin.register(Signature)
-class SignatureAdmin(ReadOnlyAdmin):
-    list_display = ["name", "campaign", "status", "country", "show_publicly", "created_at"]
+class SignatureAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
+    list_display = ["public_name", "campaign", "status", "country", "show_publicly", "created_at"]
     list_filter = ["status", "campaign", "show_publicly", "updates_consent", "alias_duplicate"]
-    search_fields = ["name"]
+    # Names are encrypted: the list shows and searches the public list's copy; an address
+    # is found by its keyed hash (staff with the personal-data permission only).
+    search_fields = ["listed_name"]
+    email_fields = {"email": "email_hash"}
+    personal_fields = ("name",)
+    view_action = "signature.view"
     list_select_related = ["campaign"]
     readonly_fields = [
         "campaign", "statement_version", "status", "name", "email", "country", "affiliation",
@@ -78,17 +85,9 @@ class SignatureAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     change_list_template = "admin/pledges/signature_change_list.html"
 
-    def get_fields(self, request, obj=None):
-        fields = list(self.readonly_fields)
-        if not request.user.has_perm(PERSONAL):
-            fields.remove("email")
-        return fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.get_fields(request, obj)
-
-    def get_search_fields(self, request):
-        return ["name", "email"] if request.user.has_perm(PERSONAL) else ["name"]
+    @admin.display(description=_("name on the public list"), ordering="listed_name")
+    def public_name(self, obj):
+        return obj.listed_name or "—"
 
     def has_review_permission(self, request) -> bool:
         return request.user.has_perm("pledges.review_signature")

@@ -12,7 +12,7 @@ class PledgesConfig(AppConfig):
         from campaigns import figures
         from campaigns import services as campaign_services
         from lib import personal_data
-        from pledges import contact, exports, progress, services
+        from pledges import contact, exports, progress, retention, services
         from pledges.models import OrgPledge
 
         figures.register(
@@ -30,6 +30,7 @@ class PledgesConfig(AppConfig):
         )
         campaign_services.on_statement_edited(services.record_statement_edit)
         personal_data.register_eraser("pledges", services.erase_pledge_data)
+        personal_data.register_forgetter("pledges", retention.forget_pledge_addresses)
         contact.register_kind(
             OrgPledge, personal_data_key="org_pledges", on_approved=services.organisation_approved
         )

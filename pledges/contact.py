@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from campaigns import progress
@@ -39,6 +40,9 @@ class PledgeKind:
     on_approved: Callable[[ContactConfirmedPledge], None] | None = None
     # Model labels this kind had before it moved app, still found in emailed links.
     former_labels: tuple[str, ...] = ()
+    # Pledges whose contact is still owed emails after the decision (a commitment's
+    # reminders): their address is kept until this no longer matches them.
+    still_owed: Callable[[], Q] | None = None
 
     @property
     def label(self) -> str:
@@ -54,9 +58,10 @@ def register_kind(
     personal_data_key: str,
     on_approved: Callable[[ContactConfirmedPledge], None] | None = None,
     former_labels: tuple[str, ...] = (),
+    still_owed: Callable[[], Q] | None = None,
 ) -> None:
     _kinds[:] = [kind for kind in _kinds if kind.model is not model]
-    _kinds.append(PledgeKind(model, personal_data_key, on_approved, former_labels))
+    _kinds.append(PledgeKind(model, personal_data_key, on_approved, former_labels, still_owed))
 
 
 def kinds() -> list[PledgeKind]:

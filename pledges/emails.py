@@ -91,12 +91,17 @@ builds("signature-reminder")(_signature_email("signature-confirm"))
 builds("signature-already-signed")(_signature_email("signature-already-signed"))
 
 
+MAILBOX_TOKEN_LABEL = "mailbox"  # noqa: S105 - a label inside signed links, not a secret
+
+
 @builds("my-data")
 def my_data_email(email: PledgeEmail, subject) -> Outgoing:
     address = subject.email if isinstance(subject, Signature) else subject.contact_email
     language = email.context.get("language") or settings.LANGUAGE_CODE
-    # The token names the row, not the address: URLs end up in access logs.
-    token = tokens.make_token("my-data", f"{subject._meta.label_lower}:{subject.pk}")
+    # The token names the mailbox by its keyed hash, never the address: URLs end up in
+    # access logs, and the address itself may no longer be stored.
+    hashed = subject.email_hash if isinstance(subject, Signature) else subject.contact_email_hash
+    token = tokens.make_token("my-data", f"{MAILBOX_TOKEN_LABEL}:{hashed}")
     return Outgoing(
         template="my-data",
         to=address,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from campaigns.models import LANGUAGE_CHOICES, Campaign
+from lib.encryption import EncryptedCharField, EncryptedEmailField
 
 NAME_MAX = 120
 EMAIL_MAX = 254
@@ -53,6 +54,9 @@ class PledgeEmail(models.Model):
     subject = GenericForeignKey("content_type", "object_id")
     kind = models.CharField(max_length=40)
     context = models.JSONField(default=dict, blank=True)
+    # Where to send it when not to the subject's own stored address (a personal-data link goes
+    # to the address typed on the form). Encrypted, and blanked once the email is sent.
+    address = EncryptedEmailField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -77,8 +81,13 @@ class Signature(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
-    name = models.CharField(_("name"), max_length=NAME_MAX)
-    email = models.EmailField(_("email"), max_length=EMAIL_MAX)
+    # Encrypted (lib/encryption.py). The email is blanked once nothing more is owed to it
+    # (pledges/retention.py); the keyed hash below stays for dedupe and look-ups.
+    name = EncryptedCharField(_("name"), max_length=NAME_MAX)
+    email = EncryptedEmailField(_("email"), max_length=EMAIL_MAX, blank=True)
+    # The name as shown on the public list: filled only while the signer chooses to be listed,
+    # so public pages, search and the plain export never decrypt anything.
+    listed_name = models.CharField(max_length=NAME_MAX, blank=True, editable=False)
     # Keyed hash of the canonical address (pledges/mailboxes.py): what dedupe compares.
     email_hash = models.CharField(max_length=64, editable=False)
     # Signed twice under two aliases of one mailbox before aliases were recognised: kept,
@@ -227,8 +236,10 @@ class ContactConfirmedPledge(models.Model):
     status = models.CharField(
         _("status"), max_length=30, choices=Status.choices, default=Status.UNCONFIRMED
     )
-    contact_name = models.CharField(_("contact person"), max_length=NAME_MAX)
-    contact_email = models.EmailField(_("contact email"), max_length=EMAIL_MAX)
+    # Encrypted (lib/encryption.py); the address is blanked once the decision is made and
+    # nothing of the contact's is open any more (pledges/retention.py).
+    contact_name = EncryptedCharField(_("contact person"), max_length=NAME_MAX)
+    contact_email = EncryptedEmailField(_("contact email"), max_length=EMAIL_MAX, blank=True)
     # Keyed hash of the contact's canonical address (lib/mailboxes.py): personal-data look-ups
     # and erasure find a contact by mailbox, whichever alias they typed.
     contact_email_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

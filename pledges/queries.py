@@ -73,9 +73,9 @@ def signatory_pages(
             pledges = pledges.filter(organisation__kind=kind)
         organisations = keyset_page(pledges, before=organisations_before)
     if not kind or kind == "individual":
-        signatures = public_signatures(campaign).only("pk", "name", "country", "affiliation")
+        signatures = public_signatures(campaign).only("pk", "listed_name", "country", "affiliation")
         if name:
-            signatures = signatures.filter(name__icontains=name)
+            signatures = signatures.filter(listed_name__icontains=name)
         if country:
             signatures = signatures.filter(country=country)
         individuals = keyset_page(signatures, before=signatures_before)

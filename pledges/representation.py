@@ -40,7 +40,7 @@ class PublicIndividual(TypedDict):
 def individual_payload(signature) -> PublicIndividual:
     """A listed signer: name, country and affiliation, nothing else."""
     return {
-        "name": signature.name,
+        "name": signature.listed_name,
         "country": signature.country.code or "",
         "affiliation": signature.affiliation,
     }

@@ -142,6 +142,7 @@ def sign(
                 statement_version=version,
                 status=SignatureStatus.SUSPECT if over_limit else SignatureStatus.PENDING,
                 name=data.name.strip(),
+                listed_name=data.name.strip() if data.show_publicly else "",
                 email=email,
                 email_hash=hashed,
                 country=data.country,
@@ -170,13 +171,16 @@ def sign(
                 queue_email(signature, "signature-confirm")
                 progress.moved(campaign.pk, "pending_signatures")
                 return SignResult(signature, "new")
-        return _sign_again(existing, data, over_limit=over_limit, now=now, partner=partner)
+        return _sign_again(
+            existing, data, email=email, over_limit=over_limit, now=now, partner=partner
+        )
 
 
 def _sign_again(
     signature: Signature,
     data: SignatureData,
     *,
+    email: str,
     over_limit: bool,
     now: datetime,
     partner: Partner | None = None,
@@ -185,12 +189,15 @@ def _sign_again(
     if over_limit or signature.status == SignatureStatus.SUSPECT:
         return SignResult(signature, "held")
     if signature.status == SignatureStatus.CONFIRMED:
-        queue_email(signature, "signature-already-signed")
+        # To the address just typed: the stored one may be gone (pledges/retention.py).
+        queue_email(signature, "signature-already-signed", address=email)
         return SignResult(signature, "already-signed")
     if signature.status == SignatureStatus.WITHDRAWN:
         # Signing again after withdrawing starts over, with the new choices.
         signature.status = SignatureStatus.PENDING
         signature.name = data.name.strip()
+        signature.listed_name = signature.name if data.show_publicly else ""
+        signature.email = email
         signature.country = data.country
         signature.affiliation = data.affiliation.strip()
         signature.language = data.language
@@ -204,6 +211,7 @@ def _sign_again(
         signature.shared_with_partner = bool(partner and data.shared_with_partner)
         progress.moved(signature.campaign_id, "pending_signatures")
     signature.last_emailed_at = now
+    signature.email = signature.email or email
     signature.full_clean(validate_constraints=False)
     signature.save()
     queue_email(signature, "signature-confirm")
@@ -241,7 +249,8 @@ def withdraw_signature(signature_id: int, *, now: datetime | None = None) -> Sig
         if signature.status != SignatureStatus.WITHDRAWN:
             signature.status = SignatureStatus.WITHDRAWN
             signature.withdrawn_at = now
-            signature.save(update_fields=["status", "withdrawn_at"])
+            signature.listed_name = ""  # no longer listed: the public copy of the name goes
+            signature.save(update_fields=["status", "withdrawn_at", "listed_name"])
             progress.moved(signature.campaign_id)
     return signature
 
@@ -363,47 +372,54 @@ def request_my_data(
     with transaction.atomic():
         if record_attempt(client or Client(), email, now=now):
             return False
-        subject = Signature.objects.filter(email_hash=email_hash(email)).first() or next(
+        hashed = email_hash(email)
+        subject = Signature.objects.filter(email_hash=hashed).first() or next(
             (
                 pledge
                 for kind in contact.kinds()
-                if (pledge := _contact_of(kind.model, email).first())
+                if (pledge := _contact_of(kind.model, hashed).first())
             ),
             None,
         )
         if subject is None:
             return False
-        queue_email(subject, "my-data", context={"language": language})
+        # To the address typed, which may no longer be stored (pledges/retention.py); the
+        # link in it names the mailbox by its keyed hash.
+        queue_email(subject, "my-data", context={"language": language}, address=email)
     return True
 
 
-def _contact_of(model: type[ContactConfirmedPledge], email: str) -> models.QuerySet:
-    """Pledges whose contact is this mailbox, whichever alias of it they gave."""
-    return model.objects.filter(contact_email_hash=email_hash(email))
+def _contact_of(model: type[ContactConfirmedPledge], hashed: str) -> models.QuerySet:
+    """Pledges whose contact is this mailbox (its keyed hash), whichever alias they gave."""
+    return model.objects.filter(contact_email_hash=hashed)
 
 
 def erase_personal_data(email: str) -> int:
     """Erase everything held for `email` on all campaigns, in every app (`lib.personal_data`):
     signatures, pledge contacts, rate-limit logs, partner webhook payloads, donor details.
     Returns how many rows were erased."""
-    return sum(personal_data_registry.erase_everywhere(normalise_email(email)).values())
+    return erase_mailbox(email_hash(normalise_email(email)))
 
 
-def erase_pledge_data(email: str) -> int:
+def erase_mailbox(hashed: str) -> int:
+    """`erase_personal_data` for the mailbox with this keyed hash (`lib.mailboxes`)."""
+    return sum(personal_data_registry.erase_everywhere(hashed).values())
+
+
+def erase_pledge_data(hashed: str) -> int:
     """This app's part of an erasure: every signature made with the mailbox (aliases too),
     removed as a contact from every pledge, and the rate-limit log of the address.
 
     Erased signatures are deleted, so no count includes them any more. Organisational
     sign-ons stay (they are the organisation's), without their contact person.
     """
-    hashed = email_hash(email)
     with transaction.atomic():
         signatures = Signature.objects.filter(email_hash=hashed)
         campaign_ids = set(signatures.values_list("campaign_id", flat=True))
         _, per_model = signatures.delete()
         erased = per_model.get(Signature._meta.label, 0)
         for kind in contact.kinds():
-            pledges = _contact_of(kind.model, email)
+            pledges = _contact_of(kind.model, hashed)
             campaign_ids |= set(pledges.values_list("campaign_id", flat=True))
             erased += pledges.update(contact_name="", contact_email="", contact_email_hash="")
         SigningAttempt.objects.filter(email_hash=hashed).delete()  # a log, not a record
@@ -415,17 +431,21 @@ def erase_pledge_data(email: str) -> int:
 def personal_data(email: str) -> dict:
     """Everything held for `email`, for the person it belongs to: its signatures, then the
     pledges of every registered kind it is the contact of (`org_pledges`, …)."""
-    email = normalise_email(email)
+    return mailbox_data(email_hash(normalise_email(email)))
+
+
+def mailbox_data(hashed: str) -> dict:
+    """`personal_data` for the mailbox with this keyed hash."""
     data = {
         "signatures": list(
-            Signature.objects.filter(email_hash=email_hash(email))
-            .select_related("campaign")
-            .order_by("id")
+            Signature.objects.filter(email_hash=hashed).select_related("campaign").order_by("id")
         )
     }
     for kind in contact.kinds():
         data[kind.personal_data_key] = list(
-            _contact_of(kind.model, email).select_related("campaign", "organisation").order_by("id")
+            _contact_of(kind.model, hashed)
+            .select_related("campaign", "organisation")
+            .order_by("id")
         )
     return data
 
@@ -628,6 +648,7 @@ def _signature_confirmed_event(signature: Signature) -> None:
         representation.confirmed_signature_payload(signature),
         partner=signature.partner,
         campaign=signature.campaign,
+        person_hash=signature.email_hash if signature.shared_with_partner else "",
     )
 
 

@@ -26,11 +26,14 @@ def send_pledge_email(email_id: int, attempt: int = 1) -> bool:
         if email is None or email.sent_at is not None:
             return False
         outgoing = build(email)
+        to = email.address or (outgoing.to if outgoing else "")
+        if outgoing is not None and not to:
+            outgoing = None  # the address was erased: nothing to send it to
         if outgoing is not None:
             try:
                 send_templated_email(
                     outgoing.template,
-                    [outgoing.to],
+                    [to],
                     outgoing.context,
                     language=outgoing.language,
                     headers=outgoing.headers,
@@ -42,7 +45,8 @@ def send_pledge_email(email_id: int, attempt: int = 1) -> bool:
                 return False
         email.sent_at = timezone.now()
         email.context = {}  # what was only needed to write the email goes now
-        email.save(update_fields=["sent_at", "context"])
+        email.address = ""
+        email.save(update_fields=["sent_at", "context", "address"])
     return outgoing is not None
 
 

@@ -17,6 +17,7 @@ from campaigns.access import access_campaign
 from campaigns.models import Campaign
 from pledges import contact, queries, services, tokens
 from pledges.abuse import Client
+from pledges.emails import MAILBOX_TOKEN_LABEL
 from pledges.forms import EmailForm, OrgSignOnForm, SignatoryFilterForm, SignForm
 from pledges.models import ContactConfirmedPledge, Signature
 from pledges.services import CampaignNotOpen, OrgSignOnData, SignatureData
@@ -287,34 +288,41 @@ def my_data_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "pledges/check_email.html", {"my_data": True})
 
 
-def _email_from_token(request: HttpRequest, token: str):
-    """The address a personal-data link was sent to, read from the row the token names."""
+def _mailbox_from_token(request: HttpRequest, token: str):
+    """The keyed hash of the mailbox a personal-data link was sent to.
+
+    Links name the mailbox by its hash; links sent before named the row, and still open."""
     try:
         value = tokens.read_token("my-data", token)
     except tokens.BadToken as exc:
         return None, link_problem(request, campaign=None, expired=exc.expired)
-    label, _, pk = value.rpartition(":") if isinstance(value, str) else ("", "", "")
-    email = ""
-    if pk.isdigit() and label == Signature._meta.label_lower:
-        email = Signature.objects.filter(pk=int(pk)).values_list("email", flat=True).first()
-    elif pk.isdigit() and (kind := contact.kind_for_label(label)):
-        email = (
-            kind.model.objects.filter(pk=int(pk)).values_list("contact_email", flat=True).first()
+    label, _, key = value.rpartition(":") if isinstance(value, str) else ("", "", "")
+    hashed = ""
+    if label == MAILBOX_TOKEN_LABEL and len(key) == 64:
+        # Signed by us; once everything was erased, the link has nothing left to show.
+        hashed = key if any(services.mailbox_data(key).values()) else ""
+    elif key.isdigit() and label == Signature._meta.label_lower:
+        hashed = Signature.objects.filter(pk=int(key)).values_list("email_hash", flat=True).first()
+    elif key.isdigit() and (kind := contact.kind_for_label(label)):
+        hashed = (
+            kind.model.objects.filter(pk=int(key))
+            .values_list("contact_email_hash", flat=True)
+            .first()
         )
-    if not email:
+    if not hashed:
         return None, link_problem(request, campaign=None, expired=False, status=404)
-    return email, None
+    return hashed, None
 
 
 @require_safe
 def my_data_show(request: HttpRequest, token: str) -> HttpResponse:
-    email, problem = _email_from_token(request, token)
+    hashed, problem = _mailbox_from_token(request, token)
     if problem:
         return problem
     response = render(
         request,
         "pledges/my_data_show.html",
-        {"data": services.personal_data(email), "token": token},
+        {"data": services.mailbox_data(hashed), "token": token},
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -322,12 +330,12 @@ def my_data_show(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 def my_data_erase(request: HttpRequest, token: str) -> HttpResponse:
-    email, problem = _email_from_token(request, token)
+    hashed, problem = _mailbox_from_token(request, token)
     if problem:
         return problem
     erased = None
     if request.method == "POST":
-        erased = services.erase_personal_data(email)
+        erased = services.erase_mailbox(hashed)
     response = render(
         request,
         "pledges/my_data_erase.html",

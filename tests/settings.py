@@ -4,6 +4,11 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("HASH_KEY", "tests-only-hash-key-0123456789")
+# Two keys, so every test also runs with a key that only decrypts (rotation).
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS",
+    "dGVzdHMtb25seS1maWVsZC1rZXktbnVtYmVyLW9uZSE=,dGVzdHMtb25seS1maWVsZC1rZXktbnVtYmVyLXR3byE=",
+)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SITE_URL", "http://testserver")
 

@@ -153,7 +153,7 @@ def test_stored_payloads_are_shown_escaped_on_every_public_page(client, world):
         commitment_services.UpdateData(status="in_progress", note=XSS[0]),
         source="moderator",
     )
-    assert Signature.objects.filter(name=XSS[0], status="confirmed").exists()
+    assert Signature.objects.filter(listed_name=XSS[0], status="confirmed").exists()
     pages = [
         "/c/refuse/",
         "/c/refuse/signatories/",
