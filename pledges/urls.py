@@ -19,6 +19,7 @@ urlpatterns = [
     path("c/<slug:slug>/versions/", views.versions, name="versions"),
     path("confirm-contact/<str:token>/", views.contact_confirm, name="contact_confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("privacy/", views.privacy, name="privacy"),
     path("my-data/", views.my_data, name="my_data"),
     path("my-data/check-your-email/", views.my_data_sent, name="my_data_sent"),
     path("my-data/<str:token>/", views.my_data_show, name="my_data_show"),

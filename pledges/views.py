@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from campaigns.access import access_campaign
 from campaigns.models import Campaign
+from lib.personal_data import retention_days
 from pledges import contact, queries, services, tokens
 from pledges.abuse import Client
 from pledges.emails import MAILBOX_TOKEN_LABEL
@@ -265,6 +266,16 @@ def versions(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # Personal data -------------------------------------------------------------------------------
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What is stored, how it is protected and when it is erased."""
+    return render(
+        request,
+        "pledges/privacy.html",
+        {"retention_days": retention_days(), "purge_days": services.purge_days()},
+    )
 
 
 @require_http_methods(GET_POST)

@@ -61,7 +61,7 @@ class PageParser(HTMLParser):
 
 
 def public_urls() -> list[str]:
-    urls = ["/", "/this-page-does-not-exist/"]
+    urls = ["/", "/this-page-does-not-exist/", "/privacy/", "/ar/privacy/"]
     for slug in ("statement", "bds", "fund"):
         urls += [f"/c/{slug}/", f"/es/c/{slug}/", f"/ar/c/{slug}/"]
     return urls

@@ -448,3 +448,15 @@ def test_a_body_that_is_not_utf8_is_refused_not_stored_garbled(client, campaign)
     assert response.status_code == 400
     assert "arrived garbled" in response.content.decode()
     assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["", "/es", "/fr", "/pt", "/ar"])
+def test_privacy_page_states_the_retention_rule_in_every_language(client, settings, language):
+    settings.EMAIL_RETENTION_DAYS = 11
+    response = client.get(f"{language}/privacy/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "11" in body
+    assert 'href="' + (language or "") + '/my-data/"' in body
+    home = client.get(f"{language}/").content.decode()
+    assert f'href="{language}/privacy/"' in home

@@ -218,6 +218,7 @@ SEEDS = [
     "/api/schema/",
     "/api/docs/",
     "/my-data/",
+    "/privacy/",
 ]
 
 
