@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from donations import money
 from donations.models import Donation
+from lib.encryption import mask_email
 from lib.spreadsheets import neutralise
 
 REPORT_NAMES = (
@@ -46,7 +47,9 @@ LEDGER_COLUMNS = [
 ]
 
 
-def ledger_frame() -> pd.DataFrame:
+def ledger_frame(*, personal: bool = False) -> pd.DataFrame:
+    """Every received gift. Donors' names and emails only with `personal` (the personal-data
+    permission); otherwise a name only if the donor chose to be listed, the email masked."""
     rows = []
     donations = (
         Donation.objects.filter(status__in=Donation.RECEIVED)
@@ -68,8 +71,8 @@ def ledger_frame() -> pd.DataFrame:
                 "amount_minor": d.amount_minor,
                 "refunded_minor": d.refunded_minor,
                 "net_minor": d.amount_minor - d.refunded_minor,
-                "donor_name": d.donor_name,
-                "email": d.email,
+                "donor_name": d.donor_name if personal or d.public_listing else "",
+                "email": d.email if personal else mask_email(d.email),
                 "listed": d.public_listing,
                 "reference": d.offline_reference or d.stripe_payment_intent_id,
                 "subscription_active": bool(
@@ -109,8 +112,8 @@ def _summary(ledger: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return _with_major(grouped, ["amount_minor", "refunded_minor", "net_minor"])
 
 
-def build_reports() -> dict[str, pd.DataFrame]:
-    ledger = ledger_frame()
+def build_reports(*, personal: bool = False) -> dict[str, pd.DataFrame]:
+    ledger = ledger_frame(personal=personal)
     refunds = ledger[ledger["refunded_minor"] > 0]
     monthly = ledger[ledger["subscription_active"].astype(bool)]
     recurring = (

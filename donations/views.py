@@ -16,6 +16,7 @@ from donations import money, reports, services, stripe_gateway
 from donations.forms import CancelMonthlyForm, DonateForm
 from donations.queries import open_books as open_books_query
 from staff import audit
+from staff.personal_admin import PERSONAL
 
 STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 
@@ -26,6 +27,8 @@ DONATE_CSP = {
     "form-action": [CSP.SELF, STRIPE_CHECKOUT_ORIGIN],
 }
 REPORTS_PERMISSION = "donations.view_donation_reports"
+# Names and emails of donors in the reports: the personal-data permission only.
+PERSONAL_DATA_PERMISSION = PERSONAL
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -133,12 +136,14 @@ def _require_finance(request: HttpRequest) -> HttpResponse | None:
 def finance_reports(request: HttpRequest) -> HttpResponse:
     if (refusal := _require_finance(request)) is not None:
         return refusal
-    # The page lists donors by name and email, like the downloads.
-    audit.record("donations.reports_view", actor=request.user)
+    # The page lists donors by name and email (masked without the personal-data permission),
+    # like the downloads.
+    personal = request.user.has_perm(PERSONAL_DATA_PERMISSION)
+    audit.record("donations.reports_view", actor=request.user, details={"personal_data": personal})
     return render(
         request,
         "donations/reports.html",
-        {"tables": reports.build_reports(), "names": reports.REPORT_NAMES},
+        {"tables": reports.build_reports(personal=personal), "names": reports.REPORT_NAMES},
     )
 
 
@@ -149,9 +154,12 @@ def finance_report_file(request: HttpRequest, name: str, fmt: str) -> HttpRespon
         return refusal
     if name not in reports.REPORT_NAMES or fmt not in ("csv", "xlsx"):
         raise Http404("No such report")
-    frame = reports.build_reports()[name]
+    personal = request.user.has_perm(PERSONAL_DATA_PERMISSION)
+    frame = reports.build_reports(personal=personal)[name]
     audit.record(
-        "donations.report_download", actor=request.user, details={"report": name, "format": fmt}
+        "donations.report_download",
+        actor=request.user,
+        details={"report": name, "format": fmt, "personal_data": personal},
     )
     if fmt == "csv":
         body, content_type = reports.to_csv(frame), "text/csv; charset=utf-8"

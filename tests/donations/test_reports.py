@@ -6,6 +6,7 @@ from datetime import date
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Permission
 
 from donations import services
 from donations.models import Donation
@@ -138,9 +139,14 @@ def test_finance_records_an_offline_gift_and_downloads_the_reports(client, finan
     assert b"<rect" in chart.content and b"2026-11" in chart.content
 
 
+def with_personal_data(user):
+    user.user_permissions.add(Permission.objects.get(codename="export_personal_data"))
+    return user
+
+
 def test_formula_cells_are_neutralised(client, finance, fundraiser):
     seed(fundraiser)
-    verified_login(client, finance)
+    verified_login(client, with_personal_data(finance))
     text = client.get(f"{REPORTS}ledger.csv").content.decode()
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["reference"] == "'=cmd|' /C calc'!A0"
@@ -159,7 +165,7 @@ def test_reports_cover_recurring_refunds_and_active_monthly_donors(
     post_event(client, subscription_session_completed(gift))
     post_event(client, invoice_paid(gift, number=1))
     post_event(client, invoice_paid(gift, number=2))
-    verified_login(client, finance)
+    verified_login(client, with_personal_data(finance))
 
     def rows(name):
         return list(
@@ -177,3 +183,17 @@ def test_reports_cover_recurring_refunds_and_active_monthly_donors(
     assert donor["email"] == "monthly@example.net"
     assert rows("by_currency")[0]["net_minor"] == "4500"
     assert {r["campaign"] for r in rows("by_campaign")} == {fundraiser.title}
+
+
+def test_without_the_personal_data_permission_donors_are_masked(
+    client, finance, fundraiser, stripe_keys
+):
+    gift = pending_donation(fundraiser, amount_minor=1000, frequency=Donation.Frequency.MONTHLY)
+    post_event(client, subscription_session_completed(gift))
+    post_event(client, invoice_paid(gift, number=1))
+    verified_login(client, finance)
+    text = client.get(f"{REPORTS}monthly_donors.csv").content.decode()
+    (donor,) = list(csv.DictReader(io.StringIO(text)))
+    assert donor["email"] == "m…@example.net"
+    assert "monthly@example.net" not in client.get(REPORTS).content.decode()
+    assert "monthly@example.net" not in client.get(f"{REPORTS}ledger.csv").content.decode()
