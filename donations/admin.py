@@ -131,7 +131,7 @@ class OfflineGiftForm(forms.ModelForm):
 
 
 @admin.register(OfflineGift)
-class OfflineGiftAdmin(AuditedDonorViewMixin, admin.ModelAdmin):
+class OfflineGiftAdmin(AuditedDonorViewMixin, PersonalDataAdminMixin, admin.ModelAdmin):
     """Finance records bank transfers, cash and mobile money through `record_offline_gift`."""
 
     form = OfflineGiftForm
@@ -152,9 +152,12 @@ class OfflineGiftAdmin(AuditedDonorViewMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return super().get_fields(request, obj)
-        # A recorded gift is shown read-only: its amount, not the empty entry field.
-        return ["money", "method", "status", "received_on", "offline_reference", "campaign",
-                "donor_name", "email", "public_listing", "language", "recorded_by"]  # fmt: skip
+        # A recorded gift is shown read-only: its amount, not the empty entry field; the
+        # email masked without the personal-data permission.
+        hidden = self.hidden_fields(request)
+        fields = ["money", "method", "status", "received_on", "offline_reference", "campaign",
+                  "donor_name", "email", "public_listing", "language", "recorded_by"]  # fmt: skip
+        return [f"masked_{f}" if f in hidden else f for f in fields]
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj is not None else []

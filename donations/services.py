@@ -312,7 +312,9 @@ def _on_checkout_completed(session: dict, record: StripeEvent) -> None:
         donation.stripe_checkout_session_id = session["id"]
     donation.stripe_customer_id = donation.stripe_customer_id or (session.get("customer") or "")
     email = _usable_email((session.get("customer_details") or {}).get("email"))
-    if email and not donation.email and not donation.email_hash:
+    # A forgotten address comes back when a receipt is owed again (a late payment), but only
+    # the donor's own: Stripe's checkout address is the one they gave us.
+    if email and not donation.email and donation.email_hash in ("", _hash_of(email)):
         donation.email, donation.email_hash = email, _hash_of(email)
     when = _ts(record.payload.get("created"))
     if session.get("mode") == "subscription":
@@ -405,9 +407,10 @@ def _on_invoice_paid(invoice: dict, record: StripeEvent) -> None:
     charge.stripe_payment_intent_id = charge.stripe_payment_intent_id or payment_intent
     charge.amount_minor = invoice["amount_paid"]
     charge.currency = money.normalise_currency(invoice.get("currency") or gift.currency)
-    if not charge.email and not charge.email_hash:
-        charge.email = _usable_email(invoice.get("customer_email"))
-        charge.email_hash = _hash_of(charge.email)
+    if not charge.email:
+        invoiced = _usable_email(invoice.get("customer_email"))
+        if invoiced and charge.email_hash in ("", _hash_of(invoiced)):
+            charge.email, charge.email_hash = invoiced, _hash_of(invoiced)
     charge.full_clean()
     charge.save()
     _mark_succeeded(charge, when=when)

@@ -194,9 +194,12 @@ for _field in (EncryptedCharField, EncryptedJSONField):
 def encrypted_fields() -> list[models.Field]:
     from django.apps import apps
 
+    # Proxy models share their concrete model's table: listing them too would visit (and
+    # report) the same column twice.
     return [
         field
         for model in apps.get_models()
+        if not model._meta.proxy
         for field in model._meta.concrete_fields
         if isinstance(field, EncryptedMixin)
     ]

@@ -13,3 +13,4 @@ class PartnersConfig(AppConfig):
 
         figures.on_moved(goals.figures_moved)
         personal_data.register_eraser("partner webhooks", services.erase_from_deliveries)
+        personal_data.register_forgetter("partner webhooks", services.forget_delivered_signers)

@@ -87,3 +87,19 @@ def erase_from_deliveries(hashed: str) -> int:
             delivery.save(update_fields=["payload", "person_hash", "status", "error"])
             erased += 1
     return erased
+
+
+def forget_delivered_signers(cutoff) -> int:
+    """Retention (`lib.personal_data.forget_spent_addresses`): a delivery naming a signer that
+    reached the partner before `cutoff` keeps no copy of the signer's details."""
+    forgotten = 0
+    with transaction.atomic():
+        delivered = WebhookDelivery.objects.select_for_update().filter(
+            status=WebhookDelivery.Status.SUCCEEDED, delivered_at__lt=cutoff
+        )
+        for delivery in delivered.exclude(person_hash=""):
+            delivery.payload["data"].pop("signer", None)
+            delivery.person_hash = ""
+            delivery.save(update_fields=["payload", "person_hash"])
+            forgotten += 1
+    return forgotten

@@ -158,8 +158,9 @@ def contact_confirm_email(email: PledgeEmail, pledge: ContactConfirmedPledge) ->
 def _to_contact(
     email: PledgeEmail, pledge: ContactConfirmedPledge, template: str, **context
 ) -> Outgoing | None:
-    """An email to the pledge's contact, in their language; none once they were erased."""
-    if not pledge.contact_email:
+    """An email to the pledge's contact, in their language; none once they were erased
+    (unless it goes to an address they just typed: `PledgeEmail.address`)."""
+    if not (email.address or pledge.contact_email):
         return None
     return Outgoing(
         template=_pledge_template(template, pledge),

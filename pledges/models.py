@@ -157,7 +157,8 @@ class Signature(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.campaign.slug})"
+        # Not the name: this string lands in page titles and the admin's history table.
+        return f"{self.listed_name or _('signature')} #{self.pk} ({self.campaign.slug})"
 
     @property
     def is_counted(self) -> bool:

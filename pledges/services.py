@@ -490,7 +490,7 @@ def sign_on(
                 contact_email_hash=email_hash(contact_email),
             ).first()
         if pledge is not None and pledge.contact_email_hash == email_hash(contact_email):
-            return _sign_on_again(pledge, over_limit=over_limit)
+            return _sign_on_again(pledge, address=contact_email, over_limit=over_limit)
         if pledge is not None:
             # Someone else for an organisation already signed on: they get the same link
             # and pages as anyone (confirming it changes nothing but tells the contact), so
@@ -523,14 +523,15 @@ def sign_on(
     return OrgSignOnResult(pledge, "new")
 
 
-def _sign_on_again(pledge: OrgPledge, *, over_limit: bool) -> OrgSignOnResult:
-    """The contact of an existing sign-on submitted it again."""
+def _sign_on_again(pledge: OrgPledge, *, address: str, over_limit: bool) -> OrgSignOnResult:
+    """The contact of an existing sign-on submitted it again (from `address`, their mailbox)."""
     if over_limit:
         return OrgSignOnResult(pledge, "held")
     if pledge.status == PledgeStatus.UNCONFIRMED:
         queue_email(pledge, "contact-confirm")
         return OrgSignOnResult(pledge, "resent")
-    queue_email(pledge, "contact-already")
+    # To the address just typed: the stored one may be gone (pledges/retention.py).
+    queue_email(pledge, "contact-already", address=address)
     return OrgSignOnResult(pledge, "already-signed")
 
 

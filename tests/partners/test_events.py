@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from campaigns import figures
 from commitments import services as commitment_services
 from lib.mailboxes import email_hash
+from lib.personal_data import forget_spent_addresses
 from partners import services
 from partners.models import Partner, WebhookDelivery, WebhookSubscription
 from pledges import contact
@@ -352,3 +353,25 @@ def test_status_changes_check_goals_only_when_commitments_count_towards_one(
     assert check_goal_tasks() == before
     # Only figures that can carry a goal ask for a check when they move.
     assert figures.goal_keys() == {"signatures", "organisations", "raised"}
+
+
+def test_a_delivered_signer_is_forgotten_from_our_copy_after_the_retention_days(
+    partner, campaign, receiver
+):
+    services.subscribe_webhook(partner, url=receiver.url, events=["signature.confirmed"])
+    sign_through(campaign, partner, shared=True, email="shared@example.org")
+    pledge_services.confirm_signature(
+        campaign.signatures.get(email_hash=email_hash("shared@example.org")).pk
+    )
+    run_tasks()
+    assert b"shared@example.org" in receiver.requests[0][1]  # the partner got it
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.payload["data"]["signer"]["email"] == "shared@example.org"
+    with time_machine.travel(timezone.now() + timedelta(days=6)):
+        assert forget_spent_addresses()["partner webhooks"] == 0
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert forget_spent_addresses()["partner webhooks"] == 1
+    delivery.refresh_from_db()
+    assert "signer" not in delivery.payload["data"]
+    assert delivery.person_hash == ""
+    assert delivery.payload["type"] == "signature.confirmed"  # the delivery log stays
