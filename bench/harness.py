@@ -35,7 +35,8 @@ REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/5")
 HOST = "127.0.0.1"
 PORT, PORT2 = 8001, 8002
 
-# Marks the signatures this run creates (their emails start with "<prefix>-<RUN_ID>-").
+# Marks the signatures this run creates: their emails start with "<prefix>-<RUN_ID>-" (found
+# again by their keyed hashes, the emails being encrypted: bench/checks.py).
 RUN_ID = datetime.now(UTC).strftime("%H%M%S")
 processes: list[subprocess.Popen] = []
 
@@ -53,6 +54,8 @@ def bench_env(**extra: str) -> dict[str, str]:
         DEBUG="0",
         SECRET_KEY="bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH",  # noqa: S106
         HASH_KEY="bench-only-hash-key-0123456789",
+        # base64 of "bench-only-field-key-0123456789!": a Fernet key for the bench data only.
+        FIELD_ENCRYPTION_KEYS="YmVuY2gtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OSE=",
         ALLOWED_HOSTS=f"{HOST},localhost",
         SITE_URL=f"https://{HOST}:{PORT}",
         # Production sits behind a TLS proxy: wrk sends X-Forwarded-Proto: https.
@@ -104,8 +107,9 @@ def py_module(module: str, *args: str, env: dict | None = None) -> dict:
 # Services --------------------------------------------------------------------------------------
 
 
-def preflight() -> None:
-    if not shutil.which("wrk"):
+def preflight(*, wrk: bool = True) -> None:
+    """PostgreSQL and Redis answer, and wrk is installed when the run drives load with it."""
+    if wrk and not shutil.which("wrk"):
         sys.exit("wrk is missing: `apt-get install -y wrk` (make bench does it when run as root)")
     try:
         psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3).close()

@@ -5,6 +5,12 @@
 signatures spread over the campaigns with a long tail (the first campaign is the viral
 one), written with psycopg's `cursor.copy`. Prints a JSON line with the timings.
 
+The rows hold what the models store (lib/encryption.py): names and the addresses still kept
+as Fernet tokens, the public list's `listed_name` in plain text, keyed hashes. Only what the
+site keeps encrypted is encrypted, and a value the loader repeats (a signer's name, the
+contact person) gets one token reused: real tokens differ every time, but the bench needs
+only their size and type. Every address kept is a token of its own.
+
 Run by bench/run.py with the bench environment: `python -m bench.load --signatures 1000000`.
 """
 
@@ -20,11 +26,13 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from psycopg import sql  # noqa: E402
 
 from campaigns import services as campaign_services  # noqa: E402
 from campaigns.models import Campaign, CampaignTranslation  # noqa: E402
+from lib.encryption import encrypt  # noqa: E402
 from lib.mailboxes import email_hash  # noqa: E402
 from pledges.models import Organisation, OrgPledge, Signature  # noqa: E402
 from pledges.services import record_statement_version  # noqa: E402
@@ -44,8 +52,8 @@ STATEMENT = (
 
 
 # The fields each COPY writes, in the order of the rows written below.
-SIGNATURE_FIELDS = ["campaign", "statement_version", "status", "name", "email", "email_hash",
-                    "country",
+SIGNATURE_FIELDS = ["campaign", "statement_version", "status", "name", "listed_name", "email",
+                    "email_hash", "country",
                     "affiliation", "language", "show_publicly", "updates_consent", "ip_hash",
                     "created_at", "confirmed_at", "reminders_sent",
                     "shared_with_partner", "alias_duplicate"]  # fmt: skip
@@ -92,6 +100,30 @@ def make_campaigns() -> list[tuple[int, int]]:
     return made
 
 
+class Tokens:
+    """One Fernet token per distinct value, for values the data set repeats (names)."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, str] = {}
+
+    def __call__(self, value: str) -> str:
+        token = self.made.get(value)
+        if token is None:
+            token = self.made[value] = encrypt(value)
+        return token
+
+
+def keeps_email(
+    status: str, updates_consent: bool, confirmed_at: datetime | None, cutoff: datetime
+) -> bool:
+    """Whether the site still holds a signer's address (pledges/retention.py): still owed a
+    confirmation (or held as suspect), asked for updates, or confirmed after `cutoff`, i.e.
+    less than EMAIL_RETENTION_DAYS (a week) ago. Every other address has been dropped."""
+    if status in ("pending", "suspect") or updates_consent:
+        return True
+    return confirmed_at is not None and confirmed_at >= cutoff
+
+
 def weights(n: int) -> list[float]:
     raw = [1 / (i + 1) ** 0.8 for i in range(n)]
     total = sum(raw)
@@ -104,6 +136,9 @@ def copy_signatures(campaigns: list[tuple[int, int]], total: int, rng: random.Ra
     counts = [int(total * share) for share in shares]
     counts[0] += total - sum(counts)
     names = [f"{first} {last}" for first in FIRST for last in LAST]
+    name_token = Tokens()
+    status = "confirmed"
+    cutoff = datetime.now(UTC) - timedelta(days=settings.EMAIL_RETENTION_DAYS)
     with connection.cursor() as django_cursor:
         raw = django_cursor.cursor
         with raw.copy(copy_into(Signature, SIGNATURE_FIELDS)) as copy:
@@ -113,22 +148,28 @@ def copy_signatures(campaigns: list[tuple[int, int]], total: int, rng: random.Ra
                     serial += 1
                     signed = start + timedelta(seconds=serial * 5_000_000 // total)
                     email = f"signer{serial}@mail{serial % 5000}.example.org"
+                    name = names[serial % len(names)]
+                    listed = serial % 5 < 3
+                    updates = serial % 2 == 0
+                    confirmed = signed + timedelta(minutes=7)
+                    kept = keeps_email(status, updates, confirmed, cutoff)
                     copy.write_row(
                         (
                             campaign_id,
                             version_id,
-                            "confirmed",
-                            names[serial % len(names)],
-                            email,
+                            status,
+                            name_token(name),
+                            name if listed else "",
+                            encrypt(email) if kept else "",
                             email_hash(email),
                             COUNTRIES[serial % len(COUNTRIES)],
                             "",
                             "en",
-                            serial % 5 < 3,
-                            serial % 2 == 0,
+                            listed,
+                            updates,
                             "",
                             signed,
-                            signed + timedelta(minutes=7),
+                            confirmed,
                             0,
                             False,
                             False,
@@ -157,18 +198,20 @@ def copy_organisations(campaigns: list[tuple[int, int]], total: int, rng: random
                 )
         org_ids = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
         shares = weights(len(campaigns))
+        contact_name = encrypt("Contact person")  # one name for every contact: one token
         with raw.copy(copy_into(OrgPledge, ORG_PLEDGE_FIELDS)) as copy:
             for org_id in org_ids:
                 # Most sign one campaign, one in five signs a second.
                 picks = {rng.choices(range(len(campaigns)), shares)[0]}
                 if org_id % 5 == 0:
                     picks.add(rng.randrange(len(campaigns)))
+                contact = f"contact@org{org_id}.example.net"
                 for index in picks:
                     campaign_id, version_id = campaigns[index]
                     copy.write_row(
-                        (org_id, campaign_id, version_id, "approved", "Contact person",
-                         f"contact@org{org_id}.example.net", "en", "", now, now, now, "",
-                         "{}", "", email_hash(f"contact@org{org_id}.example.net"))
+                        (org_id, campaign_id, version_id, "approved", contact_name,
+                         encrypt(contact), "en", "", now, now, now, "", "{}", "",
+                         email_hash(contact))
                     )  # fmt: skip
 
 

@@ -58,15 +58,17 @@ def render(results: dict, rows: list[dict], stamp: str, cores: int | None = None
         f"{cfg['signatures']} signatures loaded in {results['load']['signatures_copy_s']:.1f} s "
         f"(COPY), {cores} cores.",
         "",
+    ]
+    if cfg.get("only"):  # `--only`: the other parts did not run
+        md += [f"Only these parts ran: {', '.join(cfg['only'])}.", ""]
+    md += [
         "## Targets (ratios to the baseline views, same run)",
         "",
         *targets_table(rows),
         "",
-        "## Scenarios",
-        "",
-        *scenario_table(results["scenarios"]),
-        "",
     ]
+    if results.get("scenarios"):  # a run of other parts only (`--only`) drove no wrk
+        md += ["## Scenarios", "", *scenario_table(results["scenarios"]), ""]
     return "\n".join(md) + "\n"
 
 

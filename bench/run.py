@@ -8,7 +8,8 @@ See README "Benchmark" for how to read it.
 
 # The parts: bench/harness.py (services, processes, wrk), bench/checks.py (database reads),
 # bench/scenarios.py (what is driven and measured), bench/targets.py (the goals) and
-# bench/report.py (the page). This module reads the options and runs them in order.
+# bench/report.py (the page). This module reads the options and runs them in order;
+# `--only sign_crypto` (say) runs one part: `python -m bench.run --only sign_crypto`.
 
 import argparse
 import json
@@ -17,6 +18,9 @@ import time
 
 from bench import checks, harness, report, scenarios
 from bench.harness import RESULTS, ROOT, RUN_ID, WORK, log
+
+# The parts of a run, in the order they run: every one unless --only names some.
+PARTS = ("web", "sign_crypto", "export", "drain", "two_nodes")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -30,7 +34,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         default=int(os.environ.get("BENCH_GUNICORN_THREADS", 1)))  # fmt: skip
     parser.add_argument("--drain-workers", type=int, default=3)
     parser.add_argument("--drain-tasks", type=int, default=10_000)
+    parser.add_argument(
+        "--crypto-signs",
+        type=int,
+        default=600,
+        help="in-process signs per mode (with and without hashing+encryption)",
+    )
+    parser.add_argument("--crypto-turn", type=int, default=10, help="signs per turn of a mode")
     parser.add_argument("--skip-load", action="store_true", help="reuse the loaded database")
+    parser.add_argument(
+        "--only", action="append", choices=PARTS, metavar="PART",
+        help=f"run only this part (repeat for several; one of {', '.join(PARTS)}); the data "
+        "set is still loaded unless --skip-load",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -48,8 +64,9 @@ def load_data(signatures: int) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    parts = set(args.only or PARTS)
     began = time.perf_counter()
-    harness.preflight()
+    harness.preflight(wrk="web" in parts)
     checks.connect()
     results: dict = {
         "config": {
@@ -61,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
             "signatures": args.signatures,
             "run_id": RUN_ID,
             "conn_max_age": harness.bench_env()["CONN_MAX_AGE"],
+            "only": [part for part in PARTS if part in parts] if args.only else [],
         }
     }
     try:
@@ -71,16 +89,26 @@ def main(argv: list[str] | None = None) -> None:
         else:
             results["load"] = load_data(args.signatures)
         harness.vacuum_analyze()
-        harness.start_gunicorn(harness.PORT, workers=args.workers, threads=args.gunicorn_threads)
-        worker = harness.start_worker()
-        load = scenarios.prepare(args.duration, args.connections, args.threads)
-        results["scenarios"] = {}
-        for scenario in scenarios.WEB:
-            results["scenarios"].update(scenario(load))
-        harness.stop(worker)
-        results["export"] = scenarios.export()
-        results["drain"] = scenarios.drain(args.drain_workers, args.drain_tasks)
-        results["two_nodes"] = scenarios.two_nodes()
+        if parts & {"web", "two_nodes"}:
+            harness.start_gunicorn(
+                harness.PORT, workers=args.workers, threads=args.gunicorn_threads
+            )
+        if "web" in parts:
+            worker = harness.start_worker()
+            load = scenarios.prepare(args.duration, args.connections, args.threads)
+            results["scenarios"] = {}
+            for scenario in scenarios.WEB:
+                results["scenarios"].update(scenario(load))
+            harness.stop(worker)
+        if "sign_crypto" in parts:
+            # No worker and no wrk now: the in-process signs have the machine to themselves.
+            results["sign_crypto"] = scenarios.sign_crypto(args.crypto_signs, args.crypto_turn)
+        if "export" in parts:
+            results["export"] = scenarios.export()
+        if "drain" in parts:
+            results["drain"] = scenarios.drain(args.drain_workers, args.drain_tasks)
+        if "two_nodes" in parts:
+            results["two_nodes"] = scenarios.two_nodes()
     finally:
         harness.stop_all()
     results["total_seconds"] = time.perf_counter() - began

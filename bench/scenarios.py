@@ -1,8 +1,9 @@
 """The benchmark's scenarios: each drives load or a check and returns what it measured.
 
 The web scenarios (`baseline` … `signatory_pages`) take a `Load` and return their results by
-scenario name, in the order the report lists them; `export`, `drain` and `two_nodes` return one
-result each. They need gunicorn on harness.PORT and, while signers run, a task worker.
+scenario name, in the order the report lists them; `sign_crypto`, `export`, `drain` and
+`two_nodes` return one result each. The web scenarios and `two_nodes` need gunicorn on
+harness.PORT and, while signers run, a task worker; `sign_crypto` runs in a process of its own.
 """
 
 import json
@@ -50,20 +51,23 @@ def prepare(duration: int, connections: int, threads: int) -> Load:
 # Checks behind the scenarios -------------------------------------------------------------------
 
 
-def settle(prefix: str) -> None:
+def settle(hashes: list[str]) -> None:
     """Wait until the server has answered what wrk left in its queue (the count stops moving)."""
     last, still = -1, 0
     while still < 3:
-        count = checks.count_run_signatures(prefix)
+        count = checks.count_run_signatures(hashes)
         still = still + 1 if count == last else 0
         last = count
         time.sleep(0.3)
 
 
 def check_signatures(prefix: str, result: dict) -> dict:
-    """Rows == accepted responses; every new row has its confirmation email and task."""
-    settle(prefix)
-    found = checks.run_signatures(prefix)
+    """Rows == accepted responses; every new row has its confirmation email and task.
+
+    The run's rows are found by the keyed hashes of the addresses wrk sent (bench/checks.py)."""
+    hashes = checks.run_hashes(prefix, result["sent_by_thread"])
+    settle(hashes)
+    found = checks.run_signatures(hashes)
     rows, distinct, statuses, with_task = (
         found["rows"], found["distinct"], found["statuses"], found["with_task"]
     )  # fmt: skip
@@ -192,6 +196,20 @@ def signatory_pages(load: Load) -> dict:
 
 
 WEB = (baseline, sign_intake, counter_reads, campaign_page, signatory_pages)
+
+
+# The sign path in process ----------------------------------------------------------------------
+
+
+def sign_crypto(signs: int, turn: int) -> dict:
+    """The sign service in process, as it is and with hashing and encryption stood in for
+    (bench/sign_crypto.py): what they cost the sign path. Run with no task worker and no wrk
+    running, so nothing else takes the machine's time; it deletes the rows it made."""
+    log(f"sign path in process: {signs} signs with and {signs} without hashing and encryption")
+    return harness.py_module(
+        "bench.sign_crypto", "--slug", SLUG, "--signs", str(signs), "--turn", str(turn),
+        "--run", RUN_ID,
+    )  # fmt: skip
 
 
 # Export and scaling ----------------------------------------------------------------------------

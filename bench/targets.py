@@ -123,6 +123,25 @@ def missing_tasks(results: Results) -> int:
     return sum(run["integrity"]["missing_tasks"] for run in signers(results))
 
 
+def crypto_rates_note(results: Results) -> str:
+    c = results["sign_crypto"]
+    return (
+        f"{c['real_per_s']:.0f} vs {c['stand_in_per_s']:.0f} signs/s, {c['signs']} each, "
+        f"taking turns every {c['turn']} signs"
+    )
+
+
+def crypto_share_note(results: Results) -> str:
+    c = results["sign_crypto"]
+    quarters = " / ".join(f"{share:.1f}" for share in c["quarter_share_pct"])
+    return (
+        f"by quarter {quarters} %; median sign {c['real_ms_median']:.2f} vs "
+        f"{c['stand_in_ms_median']:.2f} ms ({c['median_share_pct']:.1f} %); direct: "
+        f"{c['encrypts_per_sign']:g} encryptions + {c['hashes_per_sign']:g} hashes ≈ "
+        f"{c['direct_us_per_sign']:.0f} µs a sign ({c['direct_share_pct']:.1f} %)"
+    )
+
+
 def read_errors(results: Results) -> int:
     s = results["scenarios"]
     return sum(s[k]["errors"] for k in s if k not in ("sign", "freshness") and "errors" in s[k])
@@ -176,6 +195,26 @@ TARGETS: list[Target] = [
     ),
     Target(
         "signatures_without_task", "signatures without their email task", missing_tasks, 0, "=="
+    ),
+    Target(
+        "sign_crypto_rps",
+        "sign service in process, with / without hashing and encryption (signs/s)",
+        lambda r: r["sign_crypto"]["ratio"],
+        digits=3,
+        note=crypto_rates_note,
+        needs="sign_crypto",
+    ),
+    Target(
+        "sign_crypto_share",
+        "hashing and encryption share of the sign path (%)",
+        lambda r: r["sign_crypto"]["share_pct"],
+        goal=10,
+        compare="<=",
+        digits=1,
+        note=crypto_share_note,
+        # Every sign was a new signature and the stand-ins ran: the patches reached the path.
+        verdict=lambda r: r["sign_crypto"]["ok"],
+        needs="sign_crypto",
     ),
     *under_load("progress", "progress JSON", judged=True),
     *under_load("badge", "badge.svg", judged=True),

@@ -1,4 +1,5 @@
 -- Shared by every scenario (bench/harness.py prepends it): per-thread counters and a JSON summary.
+-- `sent_by_thread` lets the harness rebuild every address sign.lua wrote (bench/checks.py).
 -- Every request carries X-Forwarded-Proto: https, as behind the production TLS proxy
 -- (BEHIND_PROXY=1), so HTTPS-only settings (secure cookies, CSRF Referer checks) apply.
 local threads = {}
@@ -34,7 +35,9 @@ end
 
 function done(summary, latency, requests)
   local s, o2, o3, b = 0, 0, 0, 0
+  local by_thread = {}
   for _, thread in ipairs(threads) do
+    table.insert(by_thread, string.format("%d", thread:get("sent") or 0))
     s = s + (thread:get("sent") or 0)
     o2 = o2 + (thread:get("ok2xx") or 0)
     o3 = o3 + (thread:get("ok3xx") or 0)
@@ -45,8 +48,9 @@ function done(summary, latency, requests)
     'BENCHJSON {"requests":%d,"duration_us":%d,"bytes":%d,"errors_connect":%d,'
       .. '"errors_read":%d,"errors_write":%d,"errors_status":%d,"errors_timeout":%d,'
       .. '"p50_us":%d,"p95_us":%d,"p99_us":%d,"max_us":%d,"mean_us":%.1f,'
-      .. '"sent":%d,"counted_2xx":%d,"counted_3xx":%d,"counted_other":%d}\n',
+      .. '"sent":%d,"sent_by_thread":[%s],"counted_2xx":%d,"counted_3xx":%d,'
+      .. '"counted_other":%d}\n',
     summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status,
     e.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99),
-    latency.max, latency.mean, s, o2, o3, b))
+    latency.max, latency.mean, s, table.concat(by_thread, ","), o2, o3, b))
 end

@@ -7,6 +7,8 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from bench import checks, harness
+from lib.encryption import decrypt
+from lib.mailboxes import email_hash
 from pledges.models import PledgeEmail, Signature
 from tests.conftest import create_campaign, run_tasks
 from tests.pledges.conftest import sign, signed_and_confirmed
@@ -19,37 +21,67 @@ postgres_only = pytest.mark.skipif(
 )
 
 
-def wrk_email(prefix: str, n: int, run: str = harness.RUN_ID) -> str:
+def wrk_email(prefix: str, n: int, run: str = harness.RUN_ID, thread: int = 1) -> str:
     """An address as bench/lua/sign.lua writes it."""
-    return f"{prefix}-{run}-t1-{n}@d{n}.bench.example"
+    return f"{prefix}-{run}-t{thread}-{n}@d{n % 997}.bench.example"
 
 
 def confirmation_task(signature: Signature) -> DBTaskResult:
     email = PledgeEmail.objects.get(object_id=signature.pk, kind="signature-confirm")
-    tasks = [t for t in DBTaskResult.objects.all() if t.args_kwargs["args"][0] == email.pk]
+    tasks = [
+        t
+        for t in DBTaskResult.objects.filter(task_path="pledges.tasks.send_pledge_email")
+        if t.args_kwargs["args"][0] == email.pk
+    ]
     assert len(tasks) == 1
     return tasks[0]
 
 
-def test_run_signatures_counts_this_runs_rows_emails_statuses_and_email_tasks():
-    campaign, other = create_campaign("bench-00"), create_campaign("bench-01")
-    for n in range(4):
-        sign(campaign, email=wrk_email("solo", n))
-    sign(other, email=wrk_email("solo", 0).upper().replace("SOLO", "solo"))  # the same person
-    sign(campaign, email=wrk_email("badge", 7))  # another scenario
-    sign(campaign, email=wrk_email("solo", 8, run="earlier"))  # another run
-    untasked = Signature.objects.get(email=wrk_email("solo", 3))
-    confirmation_task(untasked).delete()
+def test_sign_addresses_are_every_address_each_wrk_thread_sent():
+    assert checks.sign_addresses("solo", [2, 0, 1], run="r1") == [
+        "solo-r1-t1-1@d1.bench.example",
+        "solo-r1-t1-2@d2.bench.example",
+        "solo-r1-t3-1@d1.bench.example",
+    ]
+    assert checks.sign_addresses("solo", [998])[-1] == wrk_email("solo", 998)
+    assert checks.run_hashes("solo", [1]) == [email_hash(wrk_email("solo", 1))]
 
-    assert checks.count_run_signatures("solo") == 5
-    assert checks.run_signatures("solo") == {
-        "rows": 5,
-        "distinct": 4,
-        "statuses": {"pending": 5},
-        "with_task": 4,
+
+def test_run_signatures_counts_this_runs_rows_mailboxes_statuses_and_email_tasks():
+    campaign, other = create_campaign("bench-00"), create_campaign("bench-01")
+    for n in range(1, 5):
+        sign(campaign, email=wrk_email("solo", n))
+    sign(campaign, email=wrk_email("solo", 1, thread=2))
+    sign(other, email=wrk_email("solo", 1).upper().replace("SOLO", "solo"))  # the same person
+    sign(campaign, email=wrk_email("badge", 2))  # another scenario
+    sign(campaign, email=wrk_email("solo", 2, run="earlier"))  # another run
+    sign(campaign, email=wrk_email("solo", 9))  # not among what wrk reports it sent
+    untasked = Signature.objects.get(email_hash=email_hash(wrk_email("solo", 3)))
+    confirmation_task(untasked).delete()
+    # Thread 1 sent 5 (its 5th went unstored), thread 2 one; 4 read-only threads sent nothing.
+    hashes = checks.run_hashes("solo", [5, 1])
+    assert len(hashes) == 6
+
+    assert checks.count_run_signatures(hashes) == 6
+    assert checks.run_signatures(hashes) == {
+        "rows": 6,
+        "distinct": 5,
+        "statuses": {"pending": 6},
+        "with_task": 5,
     }
-    assert checks.run_signatures("badge")["with_task"] == 1
-    assert checks.count_signatures() == 7
+    assert checks.run_signatures(checks.run_hashes("badge", [2]))["with_task"] == 1
+    assert checks.count_signatures() == 9
+
+
+def test_run_signatures_reads_hashes_in_chunks(monkeypatch):
+    monkeypatch.setattr(checks, "CHUNK", 2)
+    campaign = create_campaign("bench-00")
+    for n in range(1, 6):
+        sign(campaign, email=wrk_email("solo", n))
+    hashes = checks.run_hashes("solo", [7])
+    assert checks.count_run_signatures(hashes) == 5
+    found = checks.run_signatures(hashes)
+    assert (found["rows"], found["distinct"], found["with_task"]) == (5, 5, 5)
 
 
 def test_signatory_cursor_is_the_public_signatory_so_far_down_the_list():
@@ -71,7 +103,8 @@ def test_export_copy_sql_selects_every_signature_with_the_export_columns_by_id()
     with connection.cursor() as cursor:
         cursor.execute(query)
         rows = cursor.fetchall()
-    assert [row[:6] for row in rows] == [
+    # Names and emails as stored: tokens, which psql cannot open (the export decrypts them).
+    assert [(*row[:3], decrypt(row[3]), decrypt(row[4]), row[5]) for row in rows] == [
         (first.pk, "bench-00", "confirmed", "Amina Yusuf", "first@example.org", "KE"),
         (second.pk, "bench-00", "pending", "Amina Yusuf", "second@example.org", "KE"),
     ]

@@ -8,7 +8,8 @@ LINE = {
     "requests": 3000, "duration_us": 15_000_000, "bytes": 10**6, "errors_connect": 1,
     "errors_read": 2, "errors_write": 0, "errors_status": 4, "errors_timeout": 0,
     "p50_us": 12_500, "p95_us": 40_000, "p99_us": 80_250, "max_us": 120_000, "mean_us": 15000.5,
-    "sent": 3010, "counted_2xx": 10, "counted_3xx": 2980, "counted_other": 4,
+    "sent": 3010, "sent_by_thread": [1505, 1505], "counted_2xx": 10, "counted_3xx": 2980,
+    "counted_other": 4,
 }  # fmt: skip
 
 
@@ -28,6 +29,7 @@ def test_parse_wrk_reads_the_benchjson_line_among_wrks_own_output():
         "errors_status": 4,
         "errors_timeout": 0,
         "sent": 3010,
+        "sent_by_thread": [1505, 1505],
         "counted_2xx": 10,
         "counted_3xx": 2980,
         "counted_other": 4,

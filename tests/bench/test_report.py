@@ -24,6 +24,8 @@ EXPECTED = """\
 | sign intake errors (non-2xx/3xx + socket) | 0 | 0 | yes |  |
 | signatures lost or doubled | 0 | 0 | yes | 9600 rows checked |
 | signatures without their email task | 0 | 0 | yes |  |
+| sign service in process, with / without hashing and encryption (signs/s) | 0.962 | (reported) | yes | 250 vs 260 signs/s, 600 each, taking turns every 10 signs |
+| hashing and encryption share of the sign path (%) | 3.8 | <= 10 | yes | by quarter 4.2 / 3.1 / 4.5 / 3.6 %; median sign 3.60 vs 3.50 ms (2.8 %); direct: 2 encryptions + 3 hashes ≈ 54 µs a sign (1.4 %) |
 | progress JSON / constant JSON, both under sign load (rps) | 0.8 | >= 0.6 | yes | 80 vs 100 req/s |
 | progress JSON p99 under sign load (ms) | 20 | < 25 | yes |  |
 | badge.svg / constant JSON, both under sign load (rps) | 0.7 | >= 0.6 | yes | 70 vs 100 req/s |
@@ -82,6 +84,20 @@ def test_a_missed_target_is_marked_in_its_row(results):
     text = report.render(results, judge(results), "20250101-000000")
     assert "| badge.svg p99 under sign load (ms) | 31.3 | < 25 | **NO** |  |" in text.splitlines()
     assert text.count("**NO**") == 1
+
+
+def test_a_run_without_wrk_scenarios_has_no_scenario_table(results):
+    only = {k: results[k] for k in ("config", "load", "sign_crypto", "total_seconds")}
+    only["config"] = {**only["config"], "only": ["sign_crypto"]}
+    text = report.render(only, judge(only), "20250101-000000", cores=2)
+    assert "## Scenarios" not in text
+    assert "\nOnly these parts ran: sign_crypto.\n" in text
+    assert text.count("| yes |") == 2
+    assert text.endswith(
+        "| hashing and encryption share of the sign path (%) | 3.8 | <= 10 | yes | by quarter "
+        "4.2 / 3.1 / 4.5 / 3.6 %; median sign 3.60 vs 3.50 ms (2.8 %); direct: 2 encryptions + "
+        "3 hashes ≈ 54 µs a sign (1.4 %) |\n\n"
+    )
 
 
 def test_the_scenario_table_skips_results_without_throughput():

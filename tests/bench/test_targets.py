@@ -13,7 +13,7 @@ def rows_by_key(results: dict) -> dict[str, dict]:
 def test_every_target_has_its_own_key_and_label_and_a_good_run_meets_them_all(results):
     rows = judge(results)
     assert [row["key"] for row in rows] == [target.key for target in TARGETS]
-    assert len({row["key"] for row in rows}) == len(TARGETS) == 21
+    assert len({row["key"] for row in rows}) == len(TARGETS) == 23
     assert len({row["what"] for row in rows}) == len(TARGETS)
     assert [row["key"] for row in rows if not row["met"]] == []
 
@@ -39,6 +39,19 @@ def test_rows_show_rounded_figures_goals_and_notes(results):
     assert rows["drain"]["target"] == "0"
     assert rows["two_nodes"]["measured"] == [6, 6]
     assert rows["two_nodes"]["target"] == "equal"
+    assert rows["sign_crypto_rps"]["measured"] == 0.962
+    assert rows["sign_crypto_rps"]["target"] == "(reported)"
+    assert rows["sign_crypto_rps"]["note"] == (
+        "250 vs 260 signs/s, 600 each, taking turns every 10 signs"
+    )
+    assert (rows["sign_crypto_share"]["measured"], rows["sign_crypto_share"]["target"]) == (
+        3.8,
+        "<= 10",
+    )
+    assert rows["sign_crypto_share"]["note"] == (
+        "by quarter 4.2 / 3.1 / 4.5 / 3.6 %; median sign 3.60 vs 3.50 ms (2.8 %); direct: "
+        "2 encryptions + 3 hashes ≈ 54 µs a sign (1.4 %)"
+    )
 
 
 def slow_sign(r):
@@ -86,6 +99,16 @@ def drain_sent_one_email_twice(r):
     r["drain"]["emails_sent"] = 10_001
 
 
+def crypto_costly(r):
+    r["sign_crypto"]["real_per_s"] = 230  # 0.885 of the rate with stand-ins: 11.5 %
+    r["sign_crypto"]["ratio"] = 230 / 260
+    r["sign_crypto"]["share_pct"] = (1 - 230 / 260) * 100
+
+
+def crypto_patch_missed(r):
+    r["sign_crypto"]["ok"] = False  # e.g. the stand-ins never ran: the figure means nothing
+
+
 def nodes_disagree(r):
     r["two_nodes"]["after"] = [6, 5]
     r["two_nodes"]["ok"] = False
@@ -105,6 +128,8 @@ def nodes_disagree(r):
         (deep_page_slow, ["signatories_deep_p50"]),
         (export_slow, ["export_vs_copy"]),
         (drain_sent_one_email_twice, ["drain"]),
+        (crypto_costly, ["sign_crypto_share"]),
+        (crypto_patch_missed, ["sign_crypto_share"]),
         (nodes_disagree, ["two_nodes"]),
     ],
 )
@@ -142,6 +167,13 @@ def test_a_run_without_export_or_scaling_leaves_their_targets_out(results):
     keys = [row["key"] for row in judge(results)]
     assert not {"export_vs_copy", "export_rss", "drain", "two_nodes"} & set(keys)
     assert len(keys) == len(TARGETS) - 4
+
+
+def test_a_run_of_the_in_process_sign_path_only_reports_its_two_targets(results):
+    only = {k: results[k] for k in ("config", "load", "sign_crypto", "total_seconds")}
+    assert [row["key"] for row in judge(only)] == ["sign_crypto_rps", "sign_crypto_share"]
+    del results["sign_crypto"]
+    assert len(judge(results)) == len(TARGETS) - 2
 
 
 def test_a_zero_baseline_gives_a_zero_ratio_not_an_error(results):
