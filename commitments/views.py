@@ -23,6 +23,7 @@ from commitments.forms import (
 )
 from commitments.models import Commitment, CommitmentPledge, CommitmentUpdate
 from commitments.services import CommitmentData, CommitmentPledgeData, InvalidCommitment, UpdateData
+from lib.public_forms import public_form
 from lib.transitions import InvalidTransition
 from pledges import tokens
 from pledges.abuse import Client
@@ -56,6 +57,7 @@ def _row(data: dict) -> CommitmentData:
     )
 
 
+@public_form
 @require_http_methods(GET_POST)
 def pledge(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _drive(request, slug)
@@ -133,6 +135,7 @@ def _update_form(commitment: Commitment, data=None) -> CommitmentUpdateForm | No
     )
 
 
+@public_form
 @require_http_methods(GET_POST)
 def update(request: HttpRequest, token: str) -> HttpResponse:
     try:

@@ -15,6 +15,7 @@ from campaigns.progress import campaign_progress
 from donations import money, reports, services, stripe_gateway
 from donations.forms import CancelMonthlyForm, DonateForm
 from donations.queries import open_books as open_books_query
+from lib.public_forms import public_form
 from staff import audit
 from staff.personal_admin import PERSONAL
 
@@ -31,6 +32,7 @@ REPORTS_PERMISSION = "donations.view_donation_reports"
 PERSONAL_DATA_PERMISSION = PERSONAL
 
 
+@public_form
 @require_http_methods(["GET", "HEAD", "POST"])
 @csp_override(DONATE_CSP)
 def donate(request: HttpRequest, slug: str | None = None) -> HttpResponse:
@@ -95,6 +97,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "donations/thanks.html")
 
 
+@public_form
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def cancel_monthly(request: HttpRequest, token: str) -> HttpResponse:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from campaigns.access import access_campaign
 from campaigns.models import Campaign
 from lib.personal_data import retention_days
+from lib.public_forms import public_form
 from pledges import contact, queries, services, tokens
 from pledges.abuse import Client
 from pledges.emails import MAILBOX_TOKEN_LABEL
@@ -40,6 +41,7 @@ def link_problem(
 # Signing -------------------------------------------------------------------------------------
 
 
+@public_form
 @require_http_methods(GET_POST)
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_campaign(request.user, slug)
@@ -90,6 +92,7 @@ def _signature_from_token(request: HttpRequest, slug: str, token: str, purpose: 
     return campaign, signature, None
 
 
+@public_form
 @require_http_methods(GET_POST)
 def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     campaign, signature, problem = _signature_from_token(request, slug, token, "confirm")
@@ -107,6 +110,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     )
 
 
+@public_form
 @require_http_methods(GET_POST)
 def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     campaign, signature, problem = _signature_from_token(request, slug, token, "withdraw")
@@ -124,6 +128,8 @@ def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 
 # RFC 8058 one-click: mail providers POST without our cookie; the token authenticates.
+# One-click unsubscribe (RFC 8058): the mail provider POSTs from its own servers; the token
+# in the link is the authority, so the origin of the request does not matter.
 @csrf_exempt
 @require_http_methods(GET_POST)
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
@@ -150,6 +156,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 # Organisations -------------------------------------------------------------------------------
 
 
+@public_form
 @require_http_methods(GET_POST)
 def org_sign_on(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_campaign(request.user, slug)
@@ -185,6 +192,7 @@ def org_sign_on_done(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "pledges/check_email.html", {"campaign": campaign, "organisation": True})
 
 
+@public_form
 @require_http_methods(GET_POST)
 def contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -278,6 +286,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_form
 @require_http_methods(GET_POST)
 def my_data(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST or None)
@@ -339,6 +348,7 @@ def my_data_show(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@public_form
 @require_http_methods(GET_POST)
 def my_data_erase(request: HttpRequest, token: str) -> HttpResponse:
     hashed, problem = _mailbox_from_token(request, token)

@@ -29,6 +29,8 @@ class PersonalDataAdminMixin:
         return set() if self.sees_personal_data(request) else set(self.email_fields)
 
     def get_fields(self, request, obj=None):
+        if obj is None:  # an add form: nothing stored to show yet
+            return super().get_fields(request, obj)
         hidden = self.hidden_fields(request)
         fields = list(self.readonly_fields) or [
             f.name for f in self.model._meta.fields if not f.primary_key
@@ -36,6 +38,8 @@ class PersonalDataAdminMixin:
         return [f"masked_{f}" if f in hidden else f for f in fields]
 
     def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return super().get_readonly_fields(request, obj)
         return self.get_fields(request, obj)
 
     @admin.display(description=_("email"))
@@ -55,19 +59,14 @@ class PersonalDataAdminMixin:
             return queryset.filter(**{h: hashed for h in self.email_fields.values()}), False
         return super().get_search_results(request, queryset, search_term)
 
-    def shows_decrypted(self, request) -> bool:
-        fields = set(self.get_fields(request))
+    def shows_decrypted(self, request, obj) -> bool:
+        fields = set(self.get_fields(request, obj))
         return bool(fields & (set(self.email_fields) | set(self.personal_fields)))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        if (
-            self.view_action
-            and request.method == "GET"
-            and response.status_code == 200
-            and self.shows_decrypted(request)
-        ):
+        if self.view_action and request.method == "GET" and response.status_code == 200:
             obj = self.get_object(request, unquote(object_id))
-            if obj is not None:
+            if obj is not None and self.shows_decrypted(request, obj):
                 audit.record(self.view_action, actor=request.user, target=obj)
         return response

@@ -34,7 +34,7 @@ def test_campaign_page_has_the_sign_form_with_unticked_consents(client, campaign
     assert 'name="show_publicly"' in body
     assert 'name="updates_consent"' in body
     assert "checked" not in body
-    assert 'name="csrfmiddlewaretoken"' in body
+    assert "csrfmiddlewaretoken" not in body  # no per-visitor token: lib/public_forms.py
     assert "/c/refuse/organisations/sign/" in body
     assert "/c/refuse/signatories/" in body
     assert body.count("<h1") == 1
@@ -173,11 +173,13 @@ def test_honeypot_filled_stores_nothing_but_looks_the_same(client, campaign):
     assert mail.outbox == []
 
 
-def test_sign_page_needs_csrf(campaign):
+def test_a_cross_site_sign_post_is_refused(campaign):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    assert post_sign(client).status_code == 403
+    cross_site = {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "https://evil.example"}
+    assert post_sign(client, meta=cross_site).status_code == 403
+    assert not Signature.objects.exists()
 
 
 def test_signing_a_closed_campaign_is_a_form_error(client, campaign):
