@@ -9,7 +9,6 @@ bench/checks.py.
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -17,7 +16,6 @@ import sys
 import time
 import urllib.request
 from datetime import UTC, datetime
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 import psycopg
@@ -209,23 +207,6 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, str]:
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         return response.status, dict(response.headers), response.read().decode()
-
-
-def csrf_pairs(path: str, count: int) -> str:
-    """One (csrftoken cookie, form token) pair per wrk thread, from the page at `path`."""
-    pairs = []
-    for _ in range(count):
-        request = urllib.request.Request(  # noqa: S310
-            f"http://{HOST}:{PORT}{path}", headers={"X-Forwarded-Proto": "https"}
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            cookie = SimpleCookie()
-            for header in response.headers.get_all("Set-Cookie"):
-                cookie.load(header)
-            body = response.read().decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-        pairs.append(f"{cookie['csrftoken'].value}|{token}")
-    return ";".join(pairs)
 
 
 # wrk -------------------------------------------------------------------------------------------

@@ -20,12 +20,11 @@ SLUG = "bench-00"  # the viral campaign: the largest share of the data set
 
 @dataclass(frozen=True)
 class Load:
-    """How hard wrk drives each scenario, and the CSRF pairs the sign form needs."""
+    """How hard wrk drives each scenario."""
 
     duration: int
     connections: int
     threads: int
-    csrf: str = ""
 
     def wrk(self, script: str, **env: str) -> dict:
         """Run wrk with this load to the end; its parsed result."""
@@ -40,7 +39,7 @@ class Load:
 
 def prepare(duration: int, connections: int, threads: int) -> Load:
     """Fetch one CSRF pair per wrk thread, then warm up every gunicorn worker (not measured)."""
-    load = Load(duration, connections, threads, harness.csrf_pairs(f"/c/{SLUG}/", threads))
+    load = Load(duration, connections, threads)
     # A short warm-up so every worker has its connection and caches.
     harness.run_wrk(
         "get", duration=3, connections=connections, threads=threads, BENCH_PATH=f"/c/{SLUG}/"
@@ -131,9 +130,7 @@ def baseline(load: Load) -> dict:
 def sign_intake(load: Load) -> dict:
     """POSTs of the real sign form, a unique email each; then the rows are checked."""
     log("1. sign intake")
-    sign = load.wrk(
-        "sign", BENCH_CSRF=load.csrf, BENCH_RUN=RUN_ID, BENCH_PREFIX="solo", BENCH_SLUG=SLUG
-    )
+    sign = load.wrk("sign", BENCH_RUN=RUN_ID, BENCH_PREFIX="solo", BENCH_SLUG=SLUG)
     sign["integrity"] = check_signatures("solo", sign)
     return {"sign": sign}
 
@@ -156,7 +153,7 @@ def counter_reads(load: Load) -> dict:
     for name, path in READS_UNDER_LOAD.items():
         prefix = name.split("_")[0]
         signer = harness.wrk_process(
-            "sign", duration=d, connections=half_c, threads=half_t, BENCH_CSRF=load.csrf,
+            "sign", duration=d, connections=half_c, threads=half_t, 
             BENCH_RUN=RUN_ID, BENCH_PREFIX=prefix, BENCH_SLUG=SLUG,
         )  # fmt: skip
         reader = harness.wrk_process(
