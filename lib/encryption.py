@@ -288,12 +288,28 @@ def rewrite_rows(schema_editor, table: str, columns: list[str], change, *, batch
             changed = [(row, change(row)) for row in rows]
             written = sorted({column for _, values in changed for column in values})
             if written:
-                assignments = ", ".join(f"{quote(c)} = %s" for c in written)
-                cursor.executemany(
-                    f"UPDATE {quote(table)} SET {assignments} WHERE id = %s",  # noqa: S608 - names quoted
-                    [
-                        [{**row, **values}[c] for c in written] + [row["id"]]
-                        for row, values in changed
-                    ],
-                )
+                values = [[{**row, **new}[c] for c in written] for row, new in changed]
+                ids = [row["id"] for row, _ in changed]
+                _write_batch(connection, table, written, ids, values)
             last = rows[-1]["id"]
+
+
+def _write_batch(connection, table: str, columns: list[str], ids: list, values: list) -> None:
+    """One UPDATE for the whole batch on PostgreSQL (one per row elsewhere)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            assignments = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns)
+            rows = ", ".join(["(%s" + ", %s" * len(columns) + ")"] * len(ids))
+            names = ", ".join(["id", *(quote(c) for c in columns)])
+            cursor.execute(
+                f"UPDATE {quote(table)} AS t SET {assignments} "  # noqa: S608 - names quoted
+                f"FROM (VALUES {rows}) AS v({names}) WHERE t.id = v.id::bigint",
+                [item for row_id, row in zip(ids, values, strict=True) for item in (row_id, *row)],
+            )
+        else:
+            assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+            cursor.executemany(
+                f"UPDATE {quote(table)} SET {assignments} WHERE id = %s",  # noqa: S608 - names quoted
+                [[*row, row_id] for row_id, row in zip(ids, values, strict=True)],
+            )

@@ -85,8 +85,9 @@ class Signature(models.Model):
     # (pledges/retention.py); the keyed hash below stays for dedupe and look-ups.
     name = EncryptedCharField(_("name"), max_length=NAME_MAX)
     email = EncryptedEmailField(_("email"), max_length=EMAIL_MAX, blank=True)
-    # The name as shown on the public list: filled only while the signer chooses to be listed,
-    # so public pages, search and the plain export never decrypt anything.
+    # The name as shown on the public list: filled only while the signature is confirmed and
+    # the signer chooses to be listed, so public pages, search and the plain export never
+    # decrypt anything.
     listed_name = models.CharField(max_length=NAME_MAX, blank=True, editable=False)
     # Keyed hash of the canonical address (pledges/mailboxes.py): what dedupe compares.
     email_hash = models.CharField(max_length=64, editable=False)

@@ -142,7 +142,6 @@ def sign(
                 statement_version=version,
                 status=SignatureStatus.SUSPECT if over_limit else SignatureStatus.PENDING,
                 name=data.name.strip(),
-                listed_name=data.name.strip() if data.show_publicly else "",
                 email=email,
                 email_hash=hashed,
                 country=data.country,
@@ -196,7 +195,7 @@ def _sign_again(
         # Signing again after withdrawing starts over, with the new choices.
         signature.status = SignatureStatus.PENDING
         signature.name = data.name.strip()
-        signature.listed_name = signature.name if data.show_publicly else ""
+        signature.listed_name = ""  # listed again once confirmed again
         signature.email = email
         signature.country = data.country
         signature.affiliation = data.affiliation.strip()
@@ -235,7 +234,9 @@ def confirm_signature(signature_id: int, *, now: datetime | None = None) -> tupl
         signature.status = SignatureStatus.CONFIRMED
         signature.confirmed_at = now
         signature.full_clean(validate_constraints=False)
-        signature.save(update_fields=["status", "confirmed_at"])
+        # Listed from now on, if they chose to be: a pending name is nobody's to read.
+        signature.listed_name = signature.name if signature.show_publicly else ""
+        signature.save(update_fields=["status", "confirmed_at", "listed_name"])
         progress.moved(signature.campaign_id, "signatures", "pending_signatures")
         _signature_confirmed_event(signature)
     return signature, "confirmed"

@@ -11,9 +11,11 @@ def forwards(apps, schema_editor):
     rewrite_rows(
         schema_editor,
         "pledges_signature",
-        ["name", "email", "show_publicly"],
+        ["name", "email", "show_publicly", "status"],
         lambda row: {
-            "listed_name": unseal(row["name"]) if row["show_publicly"] else "",
+            "listed_name": (
+                unseal(row["name"]) if row["show_publicly"] and row["status"] == "confirmed" else ""
+            ),
             "name": seal(row["name"]),
             "email": seal(row["email"]),
         },
