@@ -78,6 +78,19 @@ def verified_login(client, user):
     return client
 
 
+def stored(model, field: str, pk: int) -> str:
+    """The value as the database holds it, without the model field decrypting it."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    return (
+        model.objects.filter(pk=pk)
+        .annotate(raw=Cast(field, TextField()))
+        .values_list("raw", flat=True)
+        .get()
+    )
+
+
 def pytest_collection_modifyitems(items):
     """Every transactional test restores the migrated contents (staff groups, content types).
 

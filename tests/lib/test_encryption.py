@@ -15,15 +15,13 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from django.db.models import TextField
-from django.db.models.functions import Cast
 
 from donations.models import Donation
 from lib.encryption import mask_email
 from lib.mailboxes import email_hash
 from pledges import services
 from pledges.models import OrgPledge, Signature
-from tests.conftest import verified_login
+from tests.conftest import stored, verified_login
 from tests.donations.conftest import pending_donation
 from tests.pledges.conftest import org_data, sign, signed_and_confirmed
 
@@ -35,16 +33,6 @@ KEY_A, KEY_B, KEY_C = (
     for n in "abc"
 )
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def stored(model, field: str, pk: int) -> str:
-    """The value as the database holds it, without the model field decrypting it."""
-    return (
-        model.objects.filter(pk=pk)
-        .annotate(raw=Cast(field, TextField()))
-        .values_list("raw", flat=True)
-        .get()
-    )
 
 
 def opens_with(key: bytes, token: str) -> str:

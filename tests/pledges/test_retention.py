@@ -8,8 +8,6 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.db.models import TextField
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from campaigns.progress import campaign_progress
@@ -20,7 +18,7 @@ from lib.personal_data import forget_spent_addresses
 from pledges import contact, services
 from pledges.models import OrgPledge, PledgeEmail, Signature
 from tests.commitments.helpers import approved_pledge, boycott, create_drive, in_days, pledge
-from tests.conftest import run_tasks
+from tests.conftest import run_tasks, stored
 from tests.pledges.conftest import (
     approved_org,
     last_email_to,
@@ -39,15 +37,6 @@ Status = Signature.Status
 @pytest.fixture
 def start():
     return timezone.now()
-
-
-def stored(model, field: str, pk: int) -> str:
-    return (
-        model.objects.filter(pk=pk)
-        .annotate(raw=Cast(field, TextField()))
-        .values_list("raw", flat=True)
-        .get()
-    )
 
 
 def forget_at(when) -> dict[str, int]:
