@@ -8,8 +8,6 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from campaigns.models import Campaign
 from lib.text import SingleLineField
@@ -23,18 +21,41 @@ from pledges.models import (
     Organisation,
     Signature,
 )
-from pledges.widgets import PlainSelect
+from pledges.widgets import CountrySelect, country_choices, country_codes
 
 HONEYPOT = "hp_contact"
 
 
-def country_field(*, required: bool = True) -> LazyTypedChoiceField:
-    return LazyTypedChoiceField(
-        label=_("Country"),
-        choices=[("", "---------"), *countries],
-        required=required,
-        widget=PlainSelect,
-    )
+class CountryChoiceField(forms.ChoiceField):
+    """Every country, named and sorted in the active language.
+
+    `choices` is the language's tuple from `country_choices`, built once per language and
+    shared by every form: `Form()` deep-copies its fields, and a plain ChoiceField would
+    copy some 250 choices each time (and, built at import, name them in English).
+    """
+
+    widget = CountrySelect
+
+    def __init__(self, **kwargs):
+        forms.Field.__init__(self, **kwargs)
+
+    @property
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        return country_choices(get_language())
+
+    @choices.setter
+    def choices(self, value) -> None:
+        raise AttributeError("a country field offers every country: its choices are not set")
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)  # not ChoiceField's, which copies choices
+
+    def valid_value(self, value) -> bool:
+        return str(value) in country_codes()
+
+
+def country_field(*, required: bool = True) -> CountryChoiceField:
+    return CountryChoiceField(label=_("Country"), required=required)
 
 
 def language_field() -> forms.ChoiceField:

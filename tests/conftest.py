@@ -3,10 +3,12 @@
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -14,6 +16,15 @@ from campaigns import services
 from campaigns.models import Campaign, CampaignTranslation
 from staff.roles import COMMUNICATIONS, FINANCE, MODERATORS
 from tests.receiver import Receiver
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to /es/… leaves Spanish active in the thread (LocaleMiddleware never resets
+    it): each test starts, and ends, in the default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -165,8 +165,14 @@ def test_other_errors_stay_500(visitor, campaign):
     assert "Traceback" not in response.content.decode()
 
 
-def test_database_connections_are_health_checked(settings):
-    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+def test_database_connections_are_pooled_or_health_checked(settings):
+    """A broken connection never serves a request twice: PostgreSQL's pool drops it, and
+    without a pool (SQLite) Django checks a reused connection first."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        assert "pool" in db["OPTIONS"] and db["CONN_MAX_AGE"] == 0
+    else:
+        assert db["CONN_HEALTH_CHECKS"] is True
 
 
 # Worker killed mid-task -----------------------------------------------------------------------
