@@ -24,6 +24,7 @@ from api.representation import progress_payload
 from campaigns.access import access_campaign
 from campaigns.forms import REF_PATTERN
 from campaigns.models import Campaign
+from campaigns.pages import public_page
 from campaigns.progress import campaign_progress
 
 LANGUAGE_CHOICES = [("", "")] + list(settings.LANGUAGES)
@@ -85,6 +86,7 @@ def _cta_url(url: str, ref: str | None) -> str:
 @require_safe
 @xframe_options_exempt
 @csp_override(WIDGET_CSP)
+@public_page(with_query=True)
 def widget(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _public(slug)
     if campaign is None:
@@ -136,6 +138,7 @@ def _text_width(text: str) -> int:
 
 @require_safe
 @csp_override(BADGE_CSP)
+@public_page(with_query=True)
 def badge(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _public(slug)
     if campaign is None:

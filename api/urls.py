@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from api import embeds, pages, views
 from api.errors import not_found
+from campaigns.pages import public_page
 
 app_name = "api"
 
@@ -19,7 +20,7 @@ v1 = [
     path("campaigns/<slug:slug>/", views.CampaignDetail.as_view(), name="campaign-detail"),
     path(
         "campaigns/<slug:slug>/progress/",
-        views.CampaignProgress.as_view(),
+        public_page(views.CampaignProgress.as_view(), with_query=True),
         name="campaign-progress",
     ),
     path(

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from campaigns import services
+from campaigns import pages, services
 from campaigns.models import Campaign, CampaignTranslation, Target
 
 
@@ -72,6 +72,10 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm("campaigns.publish_campaign")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        pages.changed()  # translations and targets included: stored public pages go
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns import pages
 from campaigns.models import Campaign
 from campaigns.tasks import notify_campaign_launched
 from lib.transitions import InvalidTransition
@@ -54,6 +55,7 @@ def transition(
             campaign.closed_at = now
         campaign.full_clean()
         campaign.save()
+        pages.changed()
         reopened = previous == Status.CLOSED and to == Status.LIVE
         audit.record(
             "campaign.reopen" if reopened else AUDIT_ACTIONS[to],

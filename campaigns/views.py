@@ -9,12 +9,14 @@ from django.views.decorators.http import require_safe
 
 from campaigns.access import access_campaign
 from campaigns.forms import QrForm, RefForm
+from campaigns.pages import public_page
 from campaigns.progress import campaign_progress
 from campaigns.queries import open_campaigns
 from lib import qr
 
 
 @require_safe
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     campaigns = list(open_campaigns()[:30])
     language = get_language()
@@ -23,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_campaign(request.user, slug)
     content = campaign.content(get_language())

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from campaigns.access import access_campaign
 from campaigns.models import Campaign, Target
+from campaigns.pages import public_page
 from commitments import chart, tracker
 from commitments import services as commitment_services
 from commitments.forms import (
@@ -207,6 +208,7 @@ def update(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def tracker_page(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _drive(request, slug)
     form = TrackerFilterForm(request.GET, campaign=campaign)
@@ -240,6 +242,7 @@ def tracker_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def target_page(request: HttpRequest, slug: str) -> HttpResponse:
     target = get_object_or_404(Target, slug=slug)
     public_campaigns = [c for c in target.campaigns.all() if c.is_public()]
@@ -261,6 +264,7 @@ def target_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     if not tracker.has_public_record(organisation):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from campaigns.access import access_campaign
 from campaigns.models import Campaign
+from campaigns.pages import public_page
 from lib.personal_data import retention_days
 from lib.public_forms import public_form
 from pledges import contact, queries, services, tokens
@@ -223,6 +224,7 @@ def contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
+@public_page  # the first page; a filtered or deeper page has a query string and renders
 def signatories(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_campaign(request.user, slug)
     form = SignatoryFilterForm(request.GET)

@@ -26,3 +26,6 @@ SECURE_HSTS_SECONDS = 0
 # Serve static files straight from the source folders (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Public pages are not served from the page cache unless a test turns it on
+# (tests/campaigns/test_pages.py): most tests change figures and read the page straight back.
+PUBLIC_PAGE_SECONDS = 0

@@ -29,6 +29,7 @@ def cache_down(settings):
         "default": {"BACKEND": "lib.cache.ResilientRedisCache", "LOCATION": DEAD_REDIS}
     }
     assert cache.ping() is not None  # really unreachable
+    settings.PUBLIC_PAGE_SECONDS = 5  # the page cache's path, with nothing to store into
     yield
 
 
