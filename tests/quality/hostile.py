@@ -20,9 +20,14 @@ hostile_text = st.one_of(
     st.sampled_from(PAYLOADS),
 )
 
-# Names people really have: letters, marks, digits, punctuation, symbols and spaces.
+# Names people really have: letters, marks, digits, punctuation, symbols and spaces. Not
+# U+FFFD, the replacement character: it marks text garbled on the way, and forms refuse it.
 unicode_name = (
-    st.text(st.characters(categories=("L", "M", "N", "P", "S", "Zs")), min_size=1, max_size=60)
+    st.text(
+        st.characters(categories=("L", "M", "N", "P", "S", "Zs"), exclude_characters="\ufffd"),
+        min_size=1,
+        max_size=60,
+    )
     .map(str.strip)
     .filter(bool)
 )
