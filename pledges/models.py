@@ -152,6 +152,13 @@ class Signature(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "status", "id"], name="signature_campaign_status"),
+            # The public list, newest first, any page deep: without it PostgreSQL walked the
+            # primary key past every unlisted signature of the campaign (bench/).
+            models.Index(
+                fields=["campaign", "-id"],
+                condition=Q(status="confirmed", show_publicly=True),
+                name="signature_public_list",
+            ),
             models.Index(fields=["email_hash"], name="signature_email_hash"),
             models.Index(fields=["campaign", "status", "country"], name="signature_country"),
             models.Index(fields=["status", "created_at"], name="signature_status_created"),
