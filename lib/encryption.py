@@ -279,7 +279,7 @@ def rewrite_rows(schema_editor, table: str, columns: list[str], change, *, batch
     with connection.cursor() as cursor:
         while True:
             cursor.execute(
-                f"SELECT {names} FROM {quote(table)} WHERE id > %s ORDER BY id LIMIT %s",  # noqa: S608 - names quoted
+                f"SELECT {names} FROM {quote(table)} WHERE id > %s ORDER BY id LIMIT %s",  # noqa: S608  # nosec B608 - names quoted, values bound
                 [last, batch],
             )
             rows = [dict(zip(["id", *columns], values, strict=True)) for values in cursor]
@@ -303,13 +303,13 @@ def _write_batch(connection, table: str, columns: list[str], ids: list, values: 
             rows = ", ".join(["(%s" + ", %s" * len(columns) + ")"] * len(ids))
             names = ", ".join(["id", *(quote(c) for c in columns)])
             cursor.execute(
-                f"UPDATE {quote(table)} AS t SET {assignments} "  # noqa: S608 - names quoted
+                f"UPDATE {quote(table)} AS t SET {assignments} "  # noqa: S608  # nosec B608 - names quoted, values bound
                 f"FROM (VALUES {rows}) AS v({names}) WHERE t.id = v.id::bigint",
                 [item for row_id, row in zip(ids, values, strict=True) for item in (row_id, *row)],
             )
         else:
             assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
             cursor.executemany(
-                f"UPDATE {quote(table)} SET {assignments} WHERE id = %s",  # noqa: S608 - names quoted
+                f"UPDATE {quote(table)} SET {assignments} WHERE id = %s",  # noqa: S608  # nosec B608 - names quoted, values bound
                 [[*row, row_id] for row_id, row in zip(ids, values, strict=True)],
             )

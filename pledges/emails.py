@@ -91,7 +91,7 @@ builds("signature-reminder")(_signature_email("signature-confirm"))
 builds("signature-already-signed")(_signature_email("signature-already-signed"))
 
 
-MAILBOX_TOKEN_LABEL = "mailbox"  # noqa: S105 - a label inside signed links, not a secret
+MAILBOX_TOKEN_LABEL = "mailbox"  # noqa: S105  # nosec B105 - a label in signed links, not a secret
 
 
 @builds("my-data")
