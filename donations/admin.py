@@ -154,10 +154,9 @@ class OfflineGiftAdmin(AuditedDonorViewMixin, PersonalDataAdminMixin, admin.Mode
             return super().get_fields(request, obj)
         # A recorded gift is shown read-only: its amount, not the empty entry field; the
         # email masked without the personal-data permission.
-        hidden = self.hidden_fields(request)
         fields = ["money", "method", "status", "received_on", "offline_reference", "campaign",
                   "donor_name", "email", "public_listing", "language", "recorded_by"]  # fmt: skip
-        return [f"masked_{f}" if f in hidden else f for f in fields]
+        return self.masked(request, fields)
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj is not None else []

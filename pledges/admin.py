@@ -42,8 +42,7 @@ class ContactForModeratorsMixin(PersonalDataAdminMixin):
         fields = list(self.readonly_fields)
         if not self.shows_contact(request):
             return [f for f in fields if f not in CONTACT_FIELDS]
-        hidden = self.hidden_fields(request)
-        return [f"masked_{f}" if f in hidden else f for f in fields]
+        return self.masked(request, fields)
 
 
 @admin.register(StatementVersion)

@@ -435,6 +435,14 @@ def personal_data(email: str) -> dict:
     return mailbox_data(email_hash(normalise_email(email)))
 
 
+def holds_mailbox(hashed: str) -> bool:
+    """Whether anything is held for the mailbox with this keyed hash (a signature or a
+    pledge contact): what `mailbox_data` would list, asked with `EXISTS`."""
+    return Signature.objects.filter(email_hash=hashed).exists() or any(
+        _contact_of(kind.model, hashed).exists() for kind in contact.kinds()
+    )
+
+
 def mailbox_data(hashed: str) -> dict:
     """`personal_data` for the mailbox with this keyed hash."""
     data = {

@@ -322,7 +322,7 @@ def _mailbox_from_token(request: HttpRequest, token: str):
     hashed = ""
     if label == MAILBOX_TOKEN_LABEL and len(key) == 64:
         # Signed by us; once everything was erased, the link has nothing left to show.
-        hashed = key if any(services.mailbox_data(key).values()) else ""
+        hashed = key if services.holds_mailbox(key) else ""
     elif key.isdigit() and label == Signature._meta.label_lower:
         hashed = Signature.objects.filter(pk=int(key)).values_list("email_hash", flat=True).first()
     elif key.isdigit() and (kind := contact.kind_for_label(label)):

@@ -31,10 +31,14 @@ class PersonalDataAdminMixin:
     def get_fields(self, request, obj=None):
         if obj is None:  # an add form: nothing stored to show yet
             return super().get_fields(request, obj)
-        hidden = self.hidden_fields(request)
         fields = list(self.readonly_fields) or [
             f.name for f in self.model._meta.fields if not f.primary_key
         ]
+        return self.masked(request, fields)
+
+    def masked(self, request, fields: list[str]) -> list[str]:
+        """`fields` with each email this user may not read swapped for its masked display."""
+        hidden = self.hidden_fields(request)
         return [f"masked_{f}" if f in hidden else f for f in fields]
 
     def get_readonly_fields(self, request, obj=None):
