@@ -26,6 +26,7 @@ from campaigns.forms import REF_PATTERN
 from campaigns.models import Campaign
 from campaigns.pages import public_page
 from campaigns.progress import campaign_progress
+from donations.progress import raised_text
 
 LANGUAGE_CHOICES = [("", "")] + list(settings.LANGUAGES)
 THEMES = ["auto", "light", "dark"]
@@ -96,7 +97,8 @@ def widget(request: HttpRequest, slug: str) -> HttpResponse:
         return _text(400, _errors(form))
     lang = form.cleaned_data["lang"] or campaign.default_language
     with translation.override(lang):
-        progress = progress_payload(campaign, campaign_progress(campaign), language=lang)
+        counts = campaign_progress(campaign)
+        progress = progress_payload(campaign, counts, language=lang)
         content = campaign.content(lang)
         html = render_to_string(
             "embed/widget.html",
@@ -104,6 +106,8 @@ def widget(request: HttpRequest, slug: str) -> HttpResponse:
                 "campaign": campaign,
                 "content": content,
                 "progress": progress,
+                # Money written the way the widget's language writes it (donations.money).
+                "raised": raised_text(campaign, counts, language=lang),
                 "lang": lang,
                 "bidi": translation.get_language_bidi(),
                 "theme": form.cleaned_data["theme"] or "auto",
@@ -114,8 +118,9 @@ def widget(request: HttpRequest, slug: str) -> HttpResponse:
     return _cacheable(request, HttpResponse(html), counter_max_age())
 
 
-def _badge_value(progress: dict) -> tuple[str, str]:
-    """(default label, value) for the campaign's main figure."""
+def _badge_value(progress: dict, raised: dict | None) -> tuple[str, str]:
+    """(default label, value) for the campaign's main figure; money as the language writes
+    it ("€250.00", "250,00 €"), with what no exchange rate converts yet after a plus."""
     from django.contrib.humanize.templatetags.humanize import intcomma
 
     if progress["figures"]:
@@ -124,11 +129,11 @@ def _badge_value(progress: dict) -> tuple[str, str]:
         if figure["goal"]:
             value += f" / {intcomma(figure['goal'])}"
         return figure["label"], value
-    fundraising = progress["fundraising"]
-    if fundraising and fundraising["currency"]:
-        return str(translation.gettext("raised")), (
-            f"{fundraising['total_amount']} {fundraising['currency']}"
-        )
+    if raised:
+        value = raised["total"]
+        if raised["unconverted"]:
+            value += f" + {raised['unconverted']}"
+        return str(translation.gettext("raised")), value
     return progress["campaign"], progress["status"]
 
 
@@ -148,8 +153,11 @@ def badge(request: HttpRequest, slug: str) -> HttpResponse:
         return _text(400, _errors(form))
     lang = form.cleaned_data["lang"] or campaign.default_language
     with translation.override(lang):
-        progress = progress_payload(campaign, campaign_progress(campaign), language=lang)
-        default_label, value = _badge_value(progress)
+        counts = campaign_progress(campaign)
+        progress = progress_payload(campaign, counts, language=lang)
+        default_label, value = _badge_value(progress, raised_text(campaign, counts, language=lang))
+        # Arabic money ("[RLM]1,500.00 €") reads right to left; a left-to-right run reorders it.
+        rtl = translation.get_language_bidi()
     label = form.cleaned_data["label"] or default_label
     label_width, value_width = _text_width(label), _text_width(value)
     svg = render_to_string(
@@ -162,6 +170,7 @@ def badge(request: HttpRequest, slug: str) -> HttpResponse:
             "width": label_width + value_width,
             "label_x": label_width // 2,
             "value_x": label_width + value_width // 2,
+            "rtl": rtl,
         },
     )
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

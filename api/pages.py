@@ -1,4 +1,4 @@
-"""The partner guide: every embed with its copy-paste snippet, and API examples."""
+"""Partners' pages: the guide (every embed with its copy-paste snippet) and the API reference."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from api.oembed import embed_src, iframe_html
+from api.reference import reference_html
 from campaigns.access import access_campaign
 from campaigns.forms import RefForm
 from campaigns.queries import open_campaigns, public_campaigns
@@ -44,3 +45,9 @@ def partner_guide(request: HttpRequest) -> HttpResponse:
             "site": site,
         }
     return render(request, "api/partner_guide.html", context)
+
+
+@require_safe
+def api_reference(request: HttpRequest) -> HttpResponse:
+    """/api/docs/: the OpenAPI schema as a page that needs no JavaScript."""
+    return render(request, "api/docs.html", {"reference": reference_html(get_language())})

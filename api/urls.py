@@ -12,7 +12,8 @@ from campaigns.pages import public_page
 
 app_name = "api"
 
-# Swagger UI sets inline styles; its scripts and CSS come from our origin (sidecar).
+# Swagger UI (the interactive explorer) sets inline styles; its scripts and CSS come from our
+# origin (sidecar).
 DOCS_CSP = settings.SECURE_CSP | {"style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
 v1 = [
@@ -68,11 +69,13 @@ urlpatterns = [
     path("api/v1/", include(v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
-        "api/docs/",
+        "api/docs/explorer/",
         csp_override(DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
-        name="docs",
+        name="docs-explorer",
     ),
-    re_path(r"^api/(?P<path>.*)$", not_found, name="not-found"),
+    # /api/docs/ itself is a page people read, in their language (/ar/api/docs/ …): it falls
+    # through to page_urlpatterns below, mounted by config/urls.py inside i18n_patterns.
+    re_path(r"^api/(?!docs/$)(?P<path>.*)$", not_found, name="not-found"),
     path("oembed", views.Oembed.as_view(), name="oembed"),
     path("embed/<slug:slug>/", embeds.widget, name="embed"),
     path("embed/<slug:slug>/badge.svg", embeds.badge, name="badge"),
@@ -80,4 +83,7 @@ urlpatterns = [
 ]
 
 # Pages people read, mounted inside i18n_patterns by config/urls.py.
-page_urlpatterns = [path("partners/", pages.partner_guide, name="guide")]
+page_urlpatterns = [
+    path("partners/", pages.partner_guide, name="guide"),
+    path("api/docs/", pages.api_reference, name="api-docs"),
+]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import psycopg
 import redis
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -30,6 +31,9 @@ PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB", "coalition_bench")
 DATABASE_URL = f"{PG_SERVER}/{DB_NAME}"
 REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/5")
+# The empty data set of the "flat" part: its own database and its own Redis database.
+EMPTY_DB_NAME = f"{DB_NAME}_empty"
+EMPTY_REDIS_URL = os.environ.get("BENCH_REDIS_EMPTY", "redis://127.0.0.1:6379/6")
 HOST = "127.0.0.1"
 PORT, PORT2 = 8001, 8002
 
@@ -120,7 +124,11 @@ def preflight(*, wrk: bool = True) -> None:
 
 
 def flush_redis() -> None:
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    redis_flush(REDIS_URL)
+
+
+def redis_flush(url: str) -> None:
+    redis.Redis.from_url(url).flushdb()
 
 
 def reset_database() -> None:
@@ -131,6 +139,20 @@ def reset_database() -> None:
     flush_redis()
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
+
+
+def create_database(name: str) -> str:
+    """A new empty database `name` (dropped first); its URL."""
+    drop_database(name)
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return f"{PG_SERVER}/{name}"
+
+
+def drop_database(name: str) -> None:
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(drop)
 
 
 def vacuum_analyze() -> None:
@@ -166,7 +188,9 @@ def stop_all() -> None:
         stop(process)
 
 
-def start_gunicorn(port: int, *, workers: int, threads: int) -> subprocess.Popen:
+def start_gunicorn(
+    port: int, *, workers: int, threads: int, env: dict | None = None
+) -> subprocess.Popen:
     args = [
         str(BIN / "gunicorn"), "config.wsgi:application",
         "--bind", f"{HOST}:{port}",
@@ -177,13 +201,18 @@ def start_gunicorn(port: int, *, workers: int, threads: int) -> subprocess.Popen
         "--timeout", "60",
         "--log-level", "warning",
     ]  # fmt: skip
-    process = start(f"gunicorn-{port}", args, bench_env())
+    process = start(f"gunicorn-{port}", args, env or bench_env())
     wait_for(f"http://{HOST}:{port}/healthz")
     return process
 
 
 def start_worker(name: str = "worker") -> subprocess.Popen:
     return start(name, [str(BIN / "python"), "manage.py", "db_worker"], bench_env())
+
+
+def start_counter() -> subprocess.Popen:
+    """The counting job, as production runs it (`manage.py count_figures`)."""
+    return start("counter", [str(BIN / "python"), "manage.py", "count_figures"], bench_env())
 
 
 # HTTP ------------------------------------------------------------------------------------------

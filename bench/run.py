@@ -20,7 +20,7 @@ from bench import checks, harness, report, scenarios
 from bench.harness import RESULTS, ROOT, RUN_ID, WORK, log
 
 # The parts of a run, in the order they run: every one unless --only names some.
-PARTS = ("web", "sign_crypto", "export", "drain", "two_nodes")
+PARTS = ("web", "flat", "sign_crypto", "export", "drain", "two_nodes")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -89,17 +89,22 @@ def main(argv: list[str] | None = None) -> None:
         else:
             results["load"] = load_data(args.signatures)
         harness.vacuum_analyze()
-        if parts & {"web", "two_nodes"}:
+        if parts & {"web", "flat", "two_nodes"}:
             harness.start_gunicorn(
                 harness.PORT, workers=args.workers, threads=args.gunicorn_threads
             )
         if "web" in parts:
             worker = harness.start_worker()
+            counter = harness.start_counter()
             load = scenarios.prepare(args.duration, args.connections, args.threads)
             results["scenarios"] = {}
             for scenario in scenarios.WEB:
                 results["scenarios"].update(scenario(load))
             harness.stop(worker)
+            harness.stop(counter)
+        if "flat" in parts:
+            load = scenarios.Load(args.duration, args.connections, args.threads)
+            results["flat"] = scenarios.flat(load, args.workers)
         if "sign_crypto" in parts:
             # No worker and no wrk now: the in-process signs have the machine to themselves.
             results["sign_crypto"] = scenarios.sign_crypto(args.crypto_signs, args.crypto_turn)

@@ -195,6 +195,44 @@ def signatory_pages(load: Load) -> dict:
 WEB = (baseline, sign_intake, counter_reads, campaign_page, signatory_pages)
 
 
+# Flat from 0 to 1M -----------------------------------------------------------------------------
+
+FLAT_PATHS = {
+    "campaign_page": f"/c/{SLUG}/",
+    "progress": f"/api/v1/campaigns/{SLUG}/progress/",
+    "badge": f"/embed/{SLUG}/badge.svg",
+    "signatories_page1": f"/c/{SLUG}/signatories/",
+}
+
+
+def flat(load: Load, workers: int) -> dict:
+    """The public reads on the loaded data set (gunicorn on PORT) and on an empty one (the same
+    campaigns, no signatures or organisations; a second gunicorn on PORT2), one after the
+    other, so each has the machine: a page that slows with the rows shows a ratio below 1."""
+    log("flat: public reads with the data set loaded and with an empty one")
+    url = harness.create_database(harness.EMPTY_DB_NAME)
+    env = harness.bench_env(DATABASE_URL=url, CACHE_URL=harness.EMPTY_REDIS_URL)
+    harness.redis_flush(harness.EMPTY_REDIS_URL)
+    try:
+        harness.manage("migrate", "--no-input", "-v0", env=env)
+        harness.py_module("bench.load", "--signatures", "0", "--organisations", "0", env=env)
+        server = harness.start_gunicorn(PORT2, workers=workers, threads=1, env=env)
+        try:
+            harness.run_wrk("get", duration=3, connections=load.connections,
+                            threads=load.threads, BENCH_PATH=f"/c/{SLUG}/",
+                            BENCH_PORT=str(PORT2))  # fmt: skip
+            out: dict = {}
+            for name, path in FLAT_PATHS.items():
+                loaded = load.wrk("get", BENCH_PATH=path)
+                empty = load.wrk("get", BENCH_PATH=path, BENCH_PORT=str(PORT2))
+                out[name] = {"loaded": loaded, "empty": empty}
+        finally:
+            harness.stop(server)
+    finally:
+        harness.drop_database(harness.EMPTY_DB_NAME)
+    return out
+
+
 # The sign path in process ----------------------------------------------------------------------
 
 

@@ -42,7 +42,7 @@ django.setup()
 
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import transaction  # noqa: E402
-from django.db.models import BigIntegerField  # noqa: E402
+from django.db.models import BigIntegerField, Max  # noqa: E402
 from django.db.models.fields.json import KT  # noqa: E402
 from django.db.models.functions import Cast  # noqa: E402
 from django.http import HttpRequest  # noqa: E402
@@ -53,7 +53,7 @@ from campaigns.models import Campaign  # noqa: E402
 from lib import encryption, hashing  # noqa: E402
 from pledges import services  # noqa: E402
 from pledges.abuse import Client  # noqa: E402
-from pledges.models import EMAIL_MAX, PledgeEmail, Signature, SigningAttempt  # noqa: E402
+from pledges.models import EMAIL_MAX, PledgeEmail, RateCount, Signature  # noqa: E402
 from pledges.services import SignatureData  # noqa: E402
 from pledges.tasks import send_pledge_email  # noqa: E402
 
@@ -173,11 +173,16 @@ def cost_of_one_call(real_encrypt, real_hash, repeat: int = 2000) -> dict:
     return {"encrypt_us": encrypt_us, "hash_us": (time.perf_counter() - began) / repeat * 1e6}
 
 
-def clean_up(campaign: Campaign, ids: list[int]) -> int:
-    """Delete the signatures, their attempts, queued emails and tasks; mark counters stale."""
+def last_rate_count() -> int:
+    """The newest rate counter's id: the ones a run adds come after it."""
+    return RateCount.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def clean_up(campaign: Campaign, ids: list[int], *, rate_counts_after: int) -> int:
+    """Delete the signatures, the rate counters the run started (ids above
+    `rate_counts_after`), queued emails and tasks; mark counters stale."""
     signatures = Signature.objects.filter(pk__in=ids)
     with transaction.atomic():
-        hashes = list(signatures.values_list("email_hash", flat=True))
         emails = PledgeEmail.objects.filter(
             content_type=ContentType.objects.get_for_model(Signature), object_id__in=ids
         )
@@ -188,7 +193,7 @@ def clean_up(campaign: Campaign, ids: list[int]) -> int:
             email_id__in=list(emails.values_list("pk", flat=True)),
         ).delete()
         emails.delete()
-        SigningAttempt.objects.filter(email_hash__in=hashes).delete()
+        RateCount.objects.filter(pk__gt=rate_counts_after).delete()
         deleted, _ = signatures.delete()
         progress.moved(campaign.pk, "pending_signatures")
     return deleted
@@ -204,6 +209,7 @@ def measure(slug: str, signs: int, turn: int, warmup: int, run: str) -> dict:
     real_encrypt, real_hash = encryption.encrypt, hashing.keyed_hash
     stand_ins = StandIns(real_encrypt)
     signer = Signer(campaign, run)
+    rate_counts_after = last_rate_count()
     try:
         # Warm up (not measured): connections, caches, lazily imported modules.
         signer.sign(signer.batch("warm", warmup))
@@ -228,7 +234,7 @@ def measure(slug: str, signs: int, turn: int, warmup: int, run: str) -> dict:
             order.reverse()
         one_call = cost_of_one_call(real_encrypt, real_hash)
     finally:
-        deleted = clean_up(campaign, signer.made)
+        deleted = clean_up(campaign, signer.made, rate_counts_after=rate_counts_after)
 
     real, stand_in = seconds[REAL], seconds[STAND_IN]
     real_rate, stand_in_rate = signs / sum(real), signs / sum(stand_in)

@@ -171,6 +171,48 @@ def under_load(key: str, label: str, *, judged: bool) -> list[Target]:
     ]
 
 
+def flat_ratio(name: str) -> Callable[[Results], float]:
+    def measure(results: Results) -> float:
+        f = results["flat"][name]
+        return ratio(f["loaded"]["rps"], f["empty"]["rps"])
+
+    return measure
+
+
+def flat_note(name: str) -> Callable[[Results], str]:
+    def note(results: Results) -> str:
+        f = results["flat"][name]
+        return (
+            f"{f['loaded']['rps']:.0f} vs {f['empty']['rps']:.0f} req/s; p99 "
+            f"{f['loaded']['p99_ms']:.1f} vs {f['empty']['p99_ms']:.1f} ms"
+        )
+
+    return note
+
+
+def flat_targets() -> list[Target]:
+    """Each public read with the data set loaded / with an empty one: flat from 0 to 1M."""
+    labels = {
+        "campaign_page": "campaign page",
+        "progress": "progress JSON",
+        "badge": "badge.svg",
+        "signatories_page1": "signatory list, page 1",
+    }
+    return [
+        Target(
+            f"flat_{name}",
+            f"{label}, {{config[signatures]}} signatures / none (rps)",
+            flat_ratio(name),
+            goal=0.8,
+            compare=">=",
+            digits=3,
+            note=flat_note(name),
+            needs="flat",
+        )
+        for name, label in labels.items()
+    ]
+
+
 # The targets, in the order the report lists them -----------------------------------------------
 
 TARGETS: list[Target] = [
@@ -287,6 +329,7 @@ TARGETS: list[Target] = [
         digits=0,
         needs="export",
     ),
+    *flat_targets(),
     Target(
         "drain",
         "{drain[workers]} db_workers drain {drain[queued]} email tasks, none twice",

@@ -6,6 +6,8 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campaigns"
 
     def ready(self):
-        from campaigns import figures, pages
+        from campaigns import counters, figures, pages
+        from lib import health
 
         figures.on_moved(pages.figures_moved)
+        health.register("counters", counters.health)

@@ -3,7 +3,9 @@
 `campaigns` counts nothing itself. `pledges` registers signatures and organisations,
 `commitments` the commitment counts (and organisations for BDS drives), `donations` the money
 raised; `campaigns.progress` asks every registered provider and caches the result. Apps that
-want to hear when figures move (goal announcements) register a listener.
+want to hear when figures move register a listener: `on_moved` runs inside every writer's
+transaction (the page cache), `on_counted` inside the counting job's (`campaigns.counters`:
+goal announcements ride on it, once a run, not once a confirmation or a gift).
 
 Registration happens in each app's `AppConfig.ready`, so the registry is complete before the
 first request and the dependency still points down: `campaigns` imports no app above it.
@@ -11,6 +13,7 @@ first request and the dependency still points down: `campaigns` imports no app a
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from campaigns.models import Campaign
 
@@ -25,6 +28,7 @@ class Provider:
 
 _providers: list[Provider] = []
 _listeners: list[Callable[[int, frozenset[str]], None]] = []
+_counted_listeners: list[Callable[[int, frozenset[str]], None]] = []
 
 
 def register(
@@ -78,3 +82,34 @@ def on_moved(listener: Callable[[int, frozenset[str]], None]) -> None:
 def notify(campaign_id: int, keys: Collection[str]) -> None:
     for listener in _listeners:
         listener(campaign_id, frozenset(keys))
+
+
+def on_counted(listener: Callable[[int, frozenset[str]], None]) -> None:
+    """`listener(campaign_id, keys)` runs in the counting job's transaction for every
+    campaign whose figures `keys` moved since the job's last run."""
+    if listener not in _counted_listeners:
+        _counted_listeners.append(listener)
+
+
+def counted(campaign_id: int, keys: Collection[str]) -> None:
+    for listener in _counted_listeners:
+        listener(campaign_id, frozenset(keys))
+
+
+@dataclass(frozen=True)
+class MoneyFormat:
+    """How the app that owns money writes it, for the rooms below it (the share cards)."""
+
+    to_major: Callable[[int, str], Decimal]  # (minor units, currency) -> major units
+    whole: Callable[[int, str, str], str]  # (whole major units, currency, language) -> text
+
+
+_money_format: list[MoneyFormat] = []
+
+
+def register_money_format(money_format: MoneyFormat) -> None:
+    _money_format[:] = [money_format]
+
+
+def money_format() -> MoneyFormat | None:
+    return _money_format[0] if _money_format else None

@@ -86,6 +86,14 @@ class Campaign(models.Model):
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     statement = models.TextField(_("statement (Markdown)"), max_length=50000, blank=True)
     call_to_action = models.CharField(_("call to action"), max_length=120, blank=True)
+    # Re-encoded variants of the hero image (campaigns/hero.py), never the upload itself.
+    hero = models.JSONField(_("hero image"), default=dict, blank=True, editable=False)
+    hero_alt = models.CharField(
+        _("hero image description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
     signature_goal = models.PositiveIntegerField(_("signature goal"), null=True, blank=True)
     organisation_goal = models.PositiveIntegerField(_("organisation goal"), null=True, blank=True)
     fundraising_goal_minor = models.PositiveBigIntegerField(
@@ -206,3 +214,49 @@ class CampaignTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign.slug} [{self.language}]"
+
+
+class Tally(models.Model):
+    """A public count kept by the counting job (`campaigns.counters`), per country.
+
+    Writers never touch it: they add a `TallyChange` in their own transaction, and the job
+    adds the changes up into these rows. `country` is blank where the rows have none.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    figure = models.CharField(max_length=40)
+    country = models.CharField(max_length=2, blank=True)
+    value = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "figure", "country"], name="tally_unique_figure_country"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.figure} {self.country or '-'}: {self.value}"
+
+
+class TallyChange(models.Model):
+    """A change owed to a tally (+1 for a confirmation, -1 for a withdrawal or erasure), or,
+    with delta 0, word that a figure with a goal moved. The counting job deletes each row in
+    the transaction that adds it to its tally, so a row committed late is simply counted
+    on the next run: nothing is missed and nothing is counted twice."""
+
+    id = models.BigAutoField(primary_key=True)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    figure = models.CharField(max_length=40)
+    country = models.CharField(max_length=2, blank=True)
+    delta = models.IntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "figure"], name="tallychange_figure")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.figure} {self.country or '-'} {self.delta:+d}"

@@ -27,7 +27,11 @@ from django.utils.translation import get_language
 KEEP_SECONDS = 60  # longest a stored page stands in, if nothing it shows changed
 LOCK_SECONDS = 10  # a crashed rebuilder frees the lock by then
 MAX_QUERY = 200  # longer query strings are not stored (and never were cacheable)
-CHANGED_KEY = "pages:v1:changed"
+CHANGED_KEY = "pages:v1:changed"  # anything public pages show: figures too (every signature)
+# Only when a campaign itself changed (status, texts, schedule, translations, targets): what
+# caches of the campaign row check, such as the signing snapshot (pledges/snapshots.py),
+# which a stamp moved by every signature would throw away at every signature.
+CAMPAIGN_CHANGED_KEY = "pages:v1:campaign-changed"
 # Headers of a stored response that are the visitor's own, not the page's.
 NOT_STORED = {"set-cookie", "content-length", "date", "vary"}
 
@@ -39,13 +43,21 @@ def page_seconds() -> int:
 
 
 def changed() -> None:
-    """Something public pages show changed: stored pages are rebuilt (on commit)."""
-    transaction.on_commit(lambda: cache.set(CHANGED_KEY, time.time(), None))
+    """A campaign changed (its status, texts, schedule, translations or targets): on commit,
+    stored pages are rebuilt and cached copies of campaigns (`CAMPAIGN_CHANGED_KEY`) dropped.
+
+    Call it inside the transaction of every change to a campaign."""
+    transaction.on_commit(_stamp_campaign_change)
+
+
+def _stamp_campaign_change() -> None:
+    stamp = time.time()
+    cache.set_many({CHANGED_KEY: stamp, CAMPAIGN_CHANGED_KEY: stamp}, None)
 
 
 def figures_moved(campaign_id: int, keys: frozenset[str]) -> None:
-    """`campaigns.figures` listener: counters on public pages moved."""
-    changed()
+    """`campaigns.figures` listener: counters on public pages moved (the campaign did not)."""
+    transaction.on_commit(lambda: cache.set(CHANGED_KEY, time.time(), None))
 
 
 def _cacheable_request(request: HttpRequest, *, with_query: bool) -> bool:

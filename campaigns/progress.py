@@ -2,8 +2,9 @@
 
 Figures are derived from the rows by the providers registered in `campaigns.figures` and
 cached for COUNTER_CACHE_SECONDS at most. Writers call `moved(campaign_id, *keys)` inside their
-transaction: it marks the cached figures stale once the transaction commits and tells the
-listeners (goal announcements) which figures moved. It only marks; nothing is counted there.
+transaction: it marks the cached figures stale once the transaction commits, tells the
+`on_moved` listeners (the page cache), and leaves word for the counting job that figures with
+a goal moved (`campaigns.counters`; the job runs the goal checks). Nothing is counted there.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -14,7 +15,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext
 
+from campaigns import counters
 from campaigns import figures as registry
 from campaigns.models import Campaign
 
@@ -33,7 +36,45 @@ class Figure:
 
     @property
     def label(self) -> str:
+        """What the count counts, agreeing with it: "1 signature", "2 signatures" (and every
+        plural form of the language: Arabic has six). Shown after the count."""
+        return FIGURE_COUNT_LABELS[self.key](self.count)
+
+    @property
+    def name(self) -> str:
+        """The figure's name where no count is shown (a progress bar's label): "signatures"."""
         return str(FIGURE_LABELS[self.key])
+
+    @property
+    def milestone(self) -> int:
+        """What the bar aims at: the next step of `MILESTONES` above the count, or the goal
+        once it is the nearer. A bar towards a far goal starts empty and reads as failure."""
+        return next_milestone(self.count, self.goal)
+
+    @property
+    def milestone_percent(self) -> int:
+        return min(100, (self.count * 100) // self.milestone)
+
+    @property
+    def milestone_is_goal(self) -> bool:
+        return bool(self.goal) and self.milestone == self.goal
+
+
+def _milestones():
+    yield from (100, 250, 500)
+    step = 1000
+    while True:
+        yield from (step, step * 5 // 2, step * 5)
+        step *= 10
+
+
+def next_milestone(count: int, goal: int | None = None) -> int:
+    """The smallest of 100, 250, 500, 1,000, 2,500, 5,000, 10,000 … above `count`, or the
+    goal when it is above the count and nearer; once the goal is met, the next step."""
+    step = next(m for m in _milestones() if m > count)
+    if goal and count < goal <= step:
+        return goal
+    return step
 
 
 FIGURE_LABELS = {
@@ -41,6 +82,19 @@ FIGURE_LABELS = {
     "organisations": _("organisations"),
     "commitments_fulfilled": _("commitments fulfilled"),
     "raised": _("raised"),
+}
+# The same after a count, in the form the count asks for.
+FIGURE_COUNT_LABELS = {
+    "signatures": lambda n: npgettext(
+        "progress figure, after its count", "signature", "signatures", n
+    ),
+    "organisations": lambda n: npgettext(
+        "progress figure, after its count", "organisation", "organisations", n
+    ),
+    "commitments_fulfilled": lambda n: npgettext(
+        "progress figure, after its count", "commitment fulfilled", "commitments fulfilled", n
+    ),
+    "raised": lambda n: str(FIGURE_LABELS["raised"]),  # after an amount, not a count
 }
 
 
@@ -149,3 +203,7 @@ def moved(campaign_id: int | None, *keys: str) -> None:
         return
     transaction.on_commit(lambda: invalidate(campaign_id))
     registry.notify(campaign_id, keys)
+    # Tallied figures leave their own change rows (counters.add); the others leave word.
+    goals = (set(keys) & registry.goal_keys()) - counters.tallied()
+    if goals:
+        counters.mark(campaign_id, goals)

@@ -129,3 +129,4 @@ def statement_edited(campaign: Campaign) -> None:
     """Staff changed the campaign's statement text (inside the edit's transaction)."""
     for listener in _statement_listeners:
         listener(campaign)
+    pages.changed()  # signing snapshots hold the statement version: they go, on commit

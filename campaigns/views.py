@@ -1,18 +1,22 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from campaigns import cards, hero
 from campaigns.access import access_campaign
 from campaigns.forms import QrForm, RefForm
+from campaigns.models import Campaign
 from campaigns.pages import public_page
 from campaigns.progress import campaign_progress
 from campaigns.queries import open_campaigns
-from lib import qr
+from campaigns.sharing import share_links
+from lib import colours, qr
 
 
 @require_safe
@@ -27,43 +31,36 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @public_page
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = access_campaign(request.user, slug)
+    return render_campaign_page(request, access_campaign(request.user, slug))
+
+
+def render_campaign_page(
+    request: HttpRequest, campaign: Campaign, *, extra: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """The campaign page; the apps above add their part through `extra` (a sign form sent
+    back with its errors is shown in place, on the page the visitor was reading)."""
     content = campaign.content(get_language())
     url = settings.SITE_URL + campaign.get_absolute_url()
-    return render(
-        request,
-        "campaigns/detail.html",
-        {
-            "campaign": campaign,
-            "content": content,
-            "progress": campaign_progress(campaign),
-            "preview": not campaign.is_public(),
-            "share_url": url,
-            "share_links": share_links(url, content.title),
-            "targets": list(campaign.targets.all()),
-            # `?ref=<code>`: the sign, sign-on and donate forms attribute to this partner
-            # (looked up by the partners template tag; a malformed code is dropped here).
-            "ref": _ref(request),
-        },
-    )
+    context = {
+        "campaign": campaign,
+        "content": content,
+        "progress": campaign_progress(campaign),
+        "preview": not campaign.is_public(),
+        "share_url": url,
+        "share_links": share_links(url, content.title),
+        "targets": list(campaign.targets.all()),
+        "hero": hero.picture(campaign.hero, campaign.hero_alt),
+        # `?ref=<code>`: the sign, sign-on and donate forms attribute to this partner
+        # (looked up by the partners template tag; a malformed code is dropped here).
+        "ref": _ref(request),
+        **(extra or {}),
+    }
+    return render(request, "campaigns/detail.html", context, status=status)
 
 
 def _ref(request: HttpRequest) -> str:
     form = RefForm(request.GET)
     return form.cleaned_data["ref"] if form.is_valid() else ""
-
-
-def share_links(url: str, title: str) -> list[tuple[str, str]]:
-    """Plain links to share a campaign: no third-party script is loaded."""
-    text = f"{title} {url}"
-    return [
-        ("Email", "mailto:?" + urlencode({"subject": title, "body": url})),
-        ("Mastodon", "https://mastodonshare.com/?" + urlencode({"text": text})),
-        ("Bluesky", "https://bsky.app/intent/compose?" + urlencode({"text": text})),
-        ("WhatsApp", "https://wa.me/?" + urlencode({"text": text})),
-        ("Telegram", "https://t.me/share/url?" + urlencode({"url": url, "text": title})),
-        ("Signal", url),
-    ]
 
 
 def _qr_target(request: HttpRequest, slug: str) -> tuple[str, QrForm] | HttpResponse:
@@ -99,4 +96,47 @@ def qr_png(request: HttpRequest, slug: str) -> HttpResponse:
     png = qr.qr_png(url, box_size=form.cleaned_data["size"] or 10)
     response = HttpResponse(png, content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="{slug}-qr.png"'
+    return response
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def theme_css(request: HttpRequest) -> HttpResponse:
+    """The accent colour from settings, for the light and the dark theme (`lib.colours`).
+
+    A stylesheet of its own so pages stay free of inline styles (a strict CSP) and the same
+    bytes for everyone; its URL carries a version of the colour, so a change reaches browsers."""
+    p = colours.palette(settings.COALITION_ACCENT_COLOUR)
+    css = (
+        f":root{{--accent:{p.accent};--accent-fg:{p.accent_fg}}}\n"
+        f"@media (prefers-color-scheme:dark){{:root{{--accent:{p.dark_accent};"
+        f"--accent-fg:{p.dark_accent_fg}}}}}\n"
+    )
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+CARD_SECONDS = 300
+
+
+@require_safe
+def campaign_card(request: HttpRequest, slug: str) -> HttpResponse:
+    """The share card (`og:image`) of the campaign page in the request's language.
+
+    The same bytes for every visitor: without a session cookie the user is not even looked
+    up (which would add `Vary: Cookie`), so proxies may share it; staff previewing a draft
+    get a private copy."""
+    user = request.user if settings.SESSION_COOKIE_NAME in request.COOKIES else None
+    campaign = access_campaign(user, slug)
+    png = cards.card_png(campaign, get_language())
+    if campaign.is_public():
+        directives = {"public": True, "max_age": CARD_SECONDS}
+    else:
+        directives = {"private": True, "no_store": True}
+    if png.etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(png.content, content_type="image/png")
+        response["Content-Disposition"] = f'inline; filename="{slug}-card.png"'
+    response["ETag"] = png.etag
+    patch_cache_control(response, **directives)
     return response

@@ -6,6 +6,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from commitments import services as commitment_services
 from commitments.forms import CommitmentUpdateForm
@@ -47,8 +48,8 @@ class CommitmentPledgeAdmin(ModerationQueueMixin, ContactForModeratorsMixin, Rea
     inlines = [CommitmentInline]
     actions = ["approve", "reject"]
 
-    approved_message = _("%(n)d pledge(s) approved.")
-    rejected_message = _("%(n)d pledge(s) rejected.")
+    approved_message = ngettext_lazy("%(n)d pledge approved.", "%(n)d pledges approved.", "n")
+    rejected_message = ngettext_lazy("%(n)d pledge rejected.", "%(n)d pledges rejected.", "n")
     reject_title = _("Reject commitment pledges")
 
     def get_queryset(self, request):
@@ -124,7 +125,7 @@ class CommitmentAdmin(ReadOnlyAdmin):
                 request,
                 queryset,
                 _post_update,
-                _("%(n)d commitment(s) updated."),
+                ngettext_lazy("%(n)d commitment updated.", "%(n)d commitments updated.", "n"),
                 **form.cleaned_data,
             )
             return None
@@ -173,8 +174,20 @@ class CommitmentUpdateAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Accept: make public"), permissions=["review"])
     def accept(self, request, queryset):
-        run_action(self, request, queryset, _accept, _("%(n)d update(s) accepted."))
+        run_action(
+            self,
+            request,
+            queryset,
+            _accept,
+            ngettext_lazy("%(n)d update accepted.", "%(n)d updates accepted.", "n"),
+        )
 
     @admin.action(description=_("Reject: keep private"), permissions=["review"])
     def reject(self, request, queryset):
-        run_action(self, request, queryset, _reject, _("%(n)d update(s) rejected."))
+        run_action(
+            self,
+            request,
+            queryset,
+            _reject,
+            ngettext_lazy("%(n)d update rejected.", "%(n)d updates rejected.", "n"),
+        )

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from pledges.chart import AXIS, HEIGHT, WIDTH
+from pledges.chart import AXIS, HEIGHT, WIDTH, axis_labels
 
 
 def commitments_chart_svg(series: list[tuple[date, int, int]]) -> SafeString:
@@ -42,15 +42,12 @@ def commitments_chart_svg(series: list[tuple[date, int, int]]) -> SafeString:
         '<polyline class="pledged" points="{pledged}" fill="none" stroke="currentColor" '
         'stroke-width="2"/>'
         '<line x1="0" y1="{plot}" x2="{w}" y2="{plot}" stroke="currentColor" stroke-width="1"/>'
-        '<text x="0" y="{h}" font-size="11" fill="currentColor">{first}</text>'
-        '<text x="{w}" y="{h}" font-size="11" text-anchor="end" fill="currentColor">{last}</text>'
-        "</svg>",
+        "{labels}</svg>",
         w=WIDTH,
         h=HEIGHT,
         plot=plot,
         label=label,
         pledged=points(1),
         fulfilled=points(2),
-        first=date_format(first, "SHORT_DATE_FORMAT"),
-        last=date_format(last, "SHORT_DATE_FORMAT"),
+        labels=axis_labels(first, last, fill="currentColor"),
     )

@@ -6,6 +6,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaigns.models import Campaign
 from pledges.models import ContactConfirmedPledge, Organisation
@@ -58,18 +59,20 @@ class CommitmentPledge(ContactConfirmedPledge):
 class Commitment(models.Model):
     """One concrete action an organisation pledged: boycott, divest, sanction or other."""
 
+    # Labels with a context: they agree with "commitment" (a masculine noun in Spanish,
+    # French and Portuguese), not with a signature or a sign-on that share the English word.
     class Kind(models.TextChoices):
-        BOYCOTT = "boycott", _("Boycott")
-        DIVESTMENT = "divestment", _("Divestment")
-        SANCTION = "sanction", _("Sanction")
-        OTHER = "other", _("Other")
+        BOYCOTT = "boycott", pgettext_lazy("commitment type", "Boycott")
+        DIVESTMENT = "divestment", pgettext_lazy("commitment type", "Divestment")
+        SANCTION = "sanction", pgettext_lazy("commitment type", "Sanction")
+        OTHER = "other", pgettext_lazy("commitment type", "Other")
 
     class Status(models.TextChoices):
-        PLEDGED = "pledged", _("Pledged")
-        IN_PROGRESS = "in_progress", _("In progress")
-        FULFILLED = "fulfilled", _("Fulfilled")
-        LAPSED = "lapsed", _("Lapsed")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        PLEDGED = "pledged", pgettext_lazy("commitment status", "Pledged")
+        IN_PROGRESS = "in_progress", pgettext_lazy("commitment status", "In progress")
+        FULFILLED = "fulfilled", pgettext_lazy("commitment status", "Fulfilled")
+        LAPSED = "lapsed", pgettext_lazy("commitment status", "Lapsed")
+        WITHDRAWN = "withdrawn", pgettext_lazy("commitment status", "Withdrawn")
 
     pledge = models.ForeignKey(
         CommitmentPledge, on_delete=models.CASCADE, related_name="commitments"

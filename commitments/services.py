@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from campaigns import progress
 from campaigns.models import Campaign, Target
@@ -87,6 +88,10 @@ def lapse_grace_days() -> int:
     return getattr(settings, "COMMITMENT_LAPSE_GRACE_DAYS", DEFAULT_LAPSE_GRACE_DAYS)
 
 
+def at_most_characters(limit: int) -> str:
+    return ngettext("At most %(n)d character.", "At most %(n)d characters.", limit) % {"n": limit}
+
+
 # Pledging ----------------------------------------------------------------------------------
 
 
@@ -137,7 +142,7 @@ def build_commitment(
     if not action:
         errors["action"] = _("Say what your organisation will do.")
     elif len(action) > ACTION_MAX:
-        errors["action"] = _("At most %(n)d characters.") % {"n": ACTION_MAX}
+        errors["action"] = at_most_characters(ACTION_MAX)
     other_kind = row.other_kind.strip() if row.kind == Kind.OTHER else ""
     if row.kind == Kind.OTHER and not other_kind:
         errors["other_kind"] = _("Name the type of commitment in your words.")
@@ -196,7 +201,12 @@ def pledge_commitments(
         raise ValidationError(_("Pledge at least one commitment."))
     if len(data.commitments) > MAX_COMMITMENTS:
         raise ValidationError(
-            _("At most %(n)d commitments in one submission.") % {"n": MAX_COMMITMENTS}
+            ngettext(
+                "At most %(n)d commitment in one submission.",
+                "At most %(n)d commitments in one submission.",
+                MAX_COMMITMENTS,
+            )
+            % {"n": MAX_COMMITMENTS}
         )
     targets = {target.slug: target for target in campaign.targets.all()}
     today = timezone.localdate(now)
@@ -208,8 +218,8 @@ def pledge_commitments(
             raise InvalidCommitment(index, exc.message_dict) from exc
     org = data.organisation
     contact_email = normalise_email(org.contact_email)
+    over_limit = record_attempt(client, contact_email, now=now)  # in autocommit: pledges.abuse
     with transaction.atomic():
-        over_limit = record_attempt(client, contact_email, now=now)
         # A new organisation is created only when the contact confirms (pledges.contact).
         organisation = known_organisation(org.website)
         pledge = CommitmentPledge(
@@ -251,7 +261,7 @@ def _check_update(data: UpdateData) -> tuple[str, str]:
         errors["status"] = _("Choose a status.")
     note = data.note.strip()
     if len(note) > NOTE_MAX:
-        errors["note"] = _("At most %(n)d characters.") % {"n": NOTE_MAX}
+        errors["note"] = at_most_characters(NOTE_MAX)
     url = data.evidence_url.strip()
     if url:
         try:

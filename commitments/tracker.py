@@ -4,10 +4,13 @@ Only commitments of approved pledges are public; nothing here reads a contact pe
 an email address, and the functions return public fields only.
 """
 
+import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -98,21 +101,43 @@ def commitment_totals(
     campaign: Campaign | None, filters: CommitmentFilters = CommitmentFilters()
 ) -> CommitmentTotals:
     """Counts of the public commitments matching `filters`: by status and type (every
-    choice, zeros kept), by target and by country (largest first)."""
-    queryset = filter_commitments(campaign, filters)
-    statuses = _tallies(queryset, "status")
-    kinds = _tallies(queryset, "kind")
-    target_counts = _tallies(queryset, "target")
-    country_counts = _tallies(queryset, "pledge__organisation__country")
-    targets = {
-        pk: (slug, name)
-        for pk, slug, name in Target.objects.filter(
-            pk__in=[pk for pk in target_counts if pk]
-        ).values_list("pk", "slug", "name")
-    }
-    by_target = [
-        Tally(*targets[pk], n) if pk else Tally("", "", n) for pk, n in target_counts.items()
-    ]
+    choice, zeros kept), by target and by country (largest first).
+
+    One grouped query, cached for COUNTER_CACHE_SECONDS like every public figure."""
+    key = (
+        "tracker:totals:v1:"
+        + hashlib.sha256(
+            repr((campaign.pk if campaign else None, astuple(filters))).encode()
+        ).hexdigest()
+    )
+    groups = cache.get(key)
+    if groups is None:
+        groups = list(
+            filter_commitments(campaign, filters)
+            .order_by()
+            .values_list(
+                "status",
+                "kind",
+                "target__slug",
+                "target__name",
+                "pledge__organisation__country",
+                "pledge__organisation_id",
+            )
+            .annotate(n=Count("pk"))
+        )
+        cache.set(key, groups, settings.COUNTER_CACHE_SECONDS)
+    statuses: dict[str, int] = defaultdict(int)
+    kinds: dict[str, int] = defaultdict(int)
+    target_counts: dict[tuple[str, str], int] = defaultdict(int)
+    country_counts: dict[str, int] = defaultdict(int)
+    organisations = set()
+    for status, kind, slug, name, country, organisation_id, n in groups:
+        statuses[status] += n
+        kinds[kind] += n
+        target_counts[(slug or "", name or "")] += n
+        country_counts[country] += n
+        organisations.add(organisation_id)
+    by_target = [Tally(slug, name, n) for (slug, name), n in target_counts.items()]
     by_target.sort(key=lambda t: (-t.count, t.label))
     by_country = [
         Tally(code, countries.name(code) or code, n) for code, n in country_counts.items() if code
@@ -120,7 +145,7 @@ def commitment_totals(
     by_country.sort(key=lambda t: (-t.count, t.label))
     return CommitmentTotals(
         total=sum(statuses.values()),
-        organisations=queryset.order_by().values("pledge__organisation").distinct().count(),
+        organisations=len(organisations),
         by_status=[Tally(v, str(lbl), statuses.get(v, 0)) for v, lbl in Status.choices],
         by_kind=[Tally(v, str(lbl), kinds.get(v, 0)) for v, lbl in Commitment.Kind.choices],
         by_target=by_target,

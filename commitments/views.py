@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext
@@ -24,16 +25,25 @@ from commitments.forms import (
 )
 from commitments.models import Commitment, CommitmentPledge, CommitmentUpdate
 from commitments.services import CommitmentData, CommitmentPledgeData, InvalidCommitment, UpdateData
+from lib.languages import recipient_language
 from lib.public_forms import public_form
 from lib.transitions import InvalidTransition
 from pledges import tokens
 from pledges.abuse import Client
 from pledges.models import Organisation
 from pledges.services import CampaignNotOpen, OrgSignOnData
-from pledges.views import GET_POST, link_problem
+from pledges.views import GET_POST, link_problem, render_for
 
 TRACKER_PAGE_SIZE = 50
 Status = Commitment.Status
+
+
+def _in_page_language(campaigns: list[Campaign]) -> None:
+    """Give each campaign its texts in the page's language (`page_content`), reading every
+    translation in one query."""
+    prefetch_related_objects(campaigns, "translations")
+    for campaign in campaigns:
+        campaign.page_content = campaign.content(get_language())
 
 
 def _drive(request: HttpRequest, slug: str) -> Campaign:
@@ -98,7 +108,12 @@ def pledge(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "commitments/pledge.html",
-        {"campaign": campaign, "form": form, "formset": formset},
+        {
+            "campaign": campaign,
+            "content": campaign.content(get_language()),
+            "form": form,
+            "formset": formset,
+        },
         status=status,
     )
 
@@ -152,6 +167,13 @@ def update(request: HttpRequest, token: str) -> HttpResponse:
         )
     if pledge is None:
         return link_problem(request, campaign=None, expired=False, status=404)
+    # The contact's page, its messages and its errors speak the contact's language.
+    with recipient_language(request, pledge.contact_language):
+        return _update_page(request, token, pledge)
+
+
+def _update_page(request: HttpRequest, token: str, pledge: CommitmentPledge) -> HttpResponse:
+    language = pledge.contact_language
     commitments = list(pledge.commitments.select_related("target").order_by("pk"))
     bound: dict[int, CommitmentUpdateForm] = {}
     status = 200
@@ -160,7 +182,9 @@ def update(request: HttpRequest, token: str) -> HttpResponse:
         # Scoped to this pledge: a link for one organisation never reaches another's rows.
         commitment = next((c for c in commitments if raw.isdigit() and c.pk == int(raw)), None)
         if commitment is None:
-            return link_problem(request, campaign=pledge.campaign, expired=False, status=404)
+            return link_problem(
+                request, campaign=pledge.campaign, expired=False, status=404, language=language
+            )
         form = _update_form(commitment, request.POST)
         if form is not None and form.is_valid():
             try:
@@ -181,7 +205,9 @@ def update(request: HttpRequest, token: str) -> HttpResponse:
                 )
                 return redirect("commitments:update", token=token)
         if form is None:
-            return link_problem(request, campaign=pledge.campaign, expired=False, status=400)
+            return link_problem(
+                request, campaign=pledge.campaign, expired=False, status=400, language=language
+            )
         bound[commitment.pk] = form
         status = 400
     pending = {}
@@ -194,8 +220,9 @@ def update(request: HttpRequest, token: str) -> HttpResponse:
         (c, histories[c.pk], pending.get(c.pk, []), bound.get(c.pk) or _update_form(c))
         for c in commitments
     ]
-    response = render(
+    response = render_for(
         request,
+        language,
         "commitments/update.html",
         {"pledge": pledge, "campaign": pledge.campaign, "rows": rows},
         status=status,
@@ -249,6 +276,7 @@ def target_page(request: HttpRequest, slug: str) -> HttpResponse:
     if not public_campaigns:
         raise Http404("No such target")
     commitments = list(tracker.target_commitments(target)[:200])
+    _in_page_language(public_campaigns)
     return render(
         request,
         "commitments/tracker/target.html",
@@ -269,8 +297,9 @@ def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     if not tracker.has_public_record(organisation):
         raise Http404("No public record")
-    return render(
-        request,
-        "commitments/tracker/organisation.html",
-        {"record": tracker.organisation_record(organisation)},
+    record = tracker.organisation_record(organisation)
+    _in_page_language(
+        [pledge.campaign for pledge in record.sign_ons]
+        + [commitment.pledge.campaign for commitment in record.commitments]
     )
+    return render(request, "commitments/tracker/organisation.html", {"record": record})

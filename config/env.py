@@ -35,6 +35,18 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from exc
 
 
+def env_colour(name: str, default: str) -> str:
+    """A #rrggbb colour readable as text on the site's light background (lib/colours.py)."""
+    from lib import colours
+
+    raw = os.environ.get(name, default).strip()
+    try:
+        colours.palette(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from exc
+    return raw.lower()
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

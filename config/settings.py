@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_fernet_keys, env_int, env_list, env_str
+from config.env import env_bool, env_colour, env_fernet_keys, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -52,6 +52,13 @@ EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 7)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who the site speaks for: the name and logo in every page's header, the share cards and the
+# emails, and the one accent colour of links, buttons and bars (#rrggbb, at least 4.5:1 on
+# white; lightened automatically for the dark theme). An empty name reads "Coalition campaigns"
+# in the page's language. The logo is a path under static/ (no other origin is ever loaded).
+COALITION_NAME = env_str("COALITION_NAME", "")
+COALITION_LOGO = env_str("COALITION_LOGO", "img/icon.svg")
+COALITION_ACCENT_COLOUR = env_colour("COALITION_ACCENT_COLOUR", "#0b5d3b")
 ADMIN_PATH = env_str("ADMIN_PATH", "staff/admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
@@ -124,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "campaigns.context_processors.site",
+                "campaigns.context_processors.branding",
             ],
         },
     },
@@ -280,7 +288,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 # Email: console locally; any anymail provider in production through EMAIL_BACKEND.
 _email_backend = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "lib.mail.ConsoleEmailBackend"  # prints mail as 8-bit UTF-8: links whole, Arabic legible
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
@@ -373,6 +381,10 @@ SPECTACULAR_SETTINGS = {
 
 # Counters shown to the public are cached this many seconds at most.
 COUNTER_CACHE_SECONDS = env_int("COUNTER_CACHE_SECONDS", 5)
+# The counting job (manage.py count_figures): how often it adds up the changes, and how often
+# it compares every tally with a true COUNT (0: only with --reconcile, e.g. from cron).
+COUNTER_INTERVAL_SECONDS = env_int("COUNTER_INTERVAL_SECONDS", 5)
+COUNTER_RECONCILE_SECONDS = env_int("COUNTER_RECONCILE_SECONDS", 86400)
 # Public pages are served as stored bytes for this long, then rebuilt once something they show
 # changed (campaigns/pages.py); it is also their `max-age` for proxies and CDNs.
 PUBLIC_PAGE_SECONDS = env_int("PUBLIC_PAGE_SECONDS", 5)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from api import urls as api_urls
+from campaigns.views import theme_css
 from donations.webhook import stripe_webhook
 from lib.health import healthz
 
@@ -17,6 +18,7 @@ handler500 = "lib.outage.server_error"
 # Machine-facing paths have no language prefix.
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("theme.css", theme_css, name="theme_css"),
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("", include("api.urls")),
 ]

@@ -3,12 +3,20 @@ import uuid
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from donations import money, services
-from donations.models import Donation, ExchangeRate, OfflineGift, StripeEvent
+from donations import bank_details, money, queries, references, services
+from donations.models import (
+    Donation,
+    ExchangeRate,
+    GivingMethod,
+    GivingMethodTranslation,
+    OfflineGift,
+    StripeEvent,
+)
 from lib.text import validate_single_line
 from staff import audit
 from staff.admin_readonly import ReadOnlyAdmin
@@ -65,6 +73,11 @@ class OfflineGiftForm(forms.ModelForm):
         label=_("amount"), max_length=20, help_text=_("In major units, e.g. 120.50 or 5000 (JPY).")
     )
     currency = forms.ChoiceField(label=_("currency"), choices=())
+    donor_reference = forms.CharField(
+        label=_("reference the donor quoted"),
+        required=False,
+        max_length=40,
+    )
     # A fresh random key each time the empty form is rendered: posting it twice (a double
     # click, a resent request) records one gift.
     # (Not named after the model's non-editable `idempotency_key`, which admin forms refuse.)
@@ -86,7 +99,13 @@ class OfflineGiftForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["currency"].choices = [(c, c) for c in money.supported_currencies()]
+        currencies = queries.offline_gift_currencies()
+        self.fields["currency"].choices = [(c, c) for c in currencies]
+        if "donor_reference" in self.fields:
+            self.fields["donor_reference"].help_text = _(
+                "The code from the donate page (e.g. %(example)s), found in the transfer's "
+                "description or the mobile-money account field: it chooses the campaign."
+            ) % {"example": references.reference_for(None)}
         self.stale_key = False
         if not self.is_bound:
             self.fields["submission_key"].initial = str(uuid.uuid4())
@@ -127,6 +146,13 @@ class OfflineGiftForm(forms.ModelForm):
                 )
             else:
                 data["amount_minor"] = amount_minor
+        if data.get("donor_reference"):
+            try:
+                data["campaign"] = services.campaign_for_gift(
+                    data.get("campaign"), data["donor_reference"]
+                )
+            except ValidationError as error:
+                self.add_error("donor_reference", error.messages)
         return data
 
 
@@ -149,9 +175,15 @@ class OfflineGiftAdmin(AuditedDonorViewMixin, PersonalDataAdminMixin, admin.Mode
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    # The add form in the order of a bank statement line; the donor's reference sits next to
+    # the campaign it chooses.
+    add_fields = ["method", "amount", "currency", "received_on", "offline_reference",
+                  "donor_reference", "campaign", "donor_name", "email", "public_listing",
+                  "language", "submission_key"]  # fmt: skip
+
     def get_fields(self, request, obj=None):
         if obj is None:
-            return super().get_fields(request, obj)
+            return self.add_fields
         # A recorded gift is shown read-only: its amount, not the empty entry field; the
         # email masked without the personal-data permission.
         fields = ["money", "method", "status", "received_on", "offline_reference", "campaign",
@@ -181,6 +213,7 @@ class OfflineGiftAdmin(AuditedDonorViewMixin, PersonalDataAdminMixin, admin.Mode
             received_on=data["received_on"],
             reference=data.get("offline_reference") or "",
             campaign=data.get("campaign"),
+            donor_reference=data.get("donor_reference") or "",
             donor_name=data.get("donor_name") or "",
             email=data.get("email") or "",
             public_listing=bool(data.get("public_listing")),
@@ -231,6 +264,69 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     list_display = ["valid_from", "base", "quote", "rate"]
     list_filter = ["base", "quote"]
     date_hierarchy = "valid_from"
+
+
+class GivingMethodForm(forms.ModelForm):
+    """Bank details as banks print them: "de89 3704 …" is stored as DE8937040…."""
+
+    class Meta:
+        model = GivingMethod
+        fields = [
+            "kind",
+            "label",
+            "instructions",
+            "currency",
+            "account_holder",
+            "account_number",
+            "bic",
+            "bank_name",
+            "provider",
+            "number",
+            "country",
+            "postal_address",
+            "email",
+            "active",
+            "order",
+        ]
+
+    def clean_currency(self) -> str:
+        return money.normalise_currency(self.cleaned_data["currency"])
+
+    def clean_account_number(self) -> str:
+        value = self.cleaned_data["account_number"].strip()
+        return bank_details.compact(value) if bank_details.looks_like_iban(value) else value
+
+    def clean_bic(self) -> str:
+        return bank_details.compact(self.cleaned_data["bic"])
+
+    def clean_label(self) -> str:
+        label = self.cleaned_data["label"]
+        validate_single_line(label)
+        return label
+
+
+class GivingMethodTranslationInline(admin.StackedInline):
+    model = GivingMethodTranslation
+    extra = 0
+    fields = ["language", "label", "instructions"]
+
+
+@admin.register(GivingMethod)
+class GivingMethodAdmin(admin.ModelAdmin):
+    """Finance's offline ways to give, shown on /donate/ and every campaign's donate page."""
+
+    form = GivingMethodForm
+    inlines = [GivingMethodTranslationInline]
+    list_display = ["label", "kind", "currency", "active", "order"]
+    list_editable = ["active", "order"]
+    list_filter = ["kind", "active", "currency"]
+    fieldsets = [
+        (None, {"fields": ["kind", "label", "instructions", "active", "order"]}),
+        (_("Bank transfer and mobile money"), {"fields": ["currency", "account_holder"]}),
+        (_("Bank transfer"), {"fields": ["account_number", "bic", "bank_name"]}),
+        (_("Mobile money"), {"fields": ["provider", "number", "country"]}),
+        (_("By post or email"), {"fields": ["postal_address", "email"]}),
+    ]
 
 
 @admin.register(StripeEvent)

@@ -8,7 +8,7 @@ class DonationsConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: models may only load once the app registry is ready.
         from campaigns import figures
-        from donations import erasure, progress, retention
+        from donations import erasure, money, progress, retention
         from lib import personal_data
 
         figures.register(
@@ -16,6 +16,14 @@ class DonationsConfig(AppConfig):
             progress.raised_figure,
             applies=lambda campaign: campaign.collects_donations,
             goals=["raised"],
+        )
+        figures.register_money_format(
+            figures.MoneyFormat(
+                to_major=money.from_minor,
+                whole=lambda major, currency, language: money.format_money(
+                    major * 10 ** money.exponent(currency), currency, language=language, whole=True
+                ),
+            )
         )
         personal_data.register_eraser("donations", erasure.erase_donor)
         personal_data.register_forgetter("donations", retention.forget_donor_addresses)

@@ -1,11 +1,19 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from campaigns.models import LANGUAGE_CHOICES, Campaign
+from donations.bank_details import (
+    display_account_number,
+    looks_like_iban,
+    validate_account_number,
+    validate_bic,
+)
 from donations.money import format_money
 from lib.currencies import validate_currency
 from lib.encryption import EncryptedCharField, EncryptedEmailField
@@ -242,3 +250,155 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"1 {self.base} = {self.rate} {self.quote} ({self.valid_from})"
+
+
+class GivingMethod(models.Model):
+    """A way to give without a card, set by Finance and shown on every donate page.
+
+    Donors quote the campaign's reference with the gift (donations/references.py); Finance
+    records it as an offline gift. Texts are in the site's default language, with
+    translations beside them (`GivingMethodTranslation`).
+    """
+
+    class Kind(models.TextChoices):
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        MOBILE_MONEY = "mobile_money", _("Mobile money")
+        POST = "post", _("By post")
+        EMAIL = "email", _("By email")
+
+    # Fields each kind cannot do without (also checked by the constraints below).
+    REQUIRED = {
+        Kind.BANK_TRANSFER: ("account_holder", "account_number", "currency"),
+        Kind.MOBILE_MONEY: ("provider", "number", "currency"),
+        Kind.POST: ("postal_address",),
+        Kind.EMAIL: ("email",),
+    }
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    label = models.CharField(
+        _("public label"),
+        max_length=120,
+        help_text=_("The heading donors see, e.g. “Bank transfer in euros”."),
+    )
+    instructions = models.TextField(
+        _("instructions"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Plain text under the details, e.g. how to ask for a receipt."),
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, blank=True, validators=[validate_currency]
+    )
+    account_holder = models.CharField(
+        _("account holder"),
+        max_length=140,
+        blank=True,
+        help_text=_("The name on the account, or the business name of a paybill."),
+    )
+    account_number = models.CharField(
+        _("IBAN or account number"),
+        max_length=40,
+        blank=True,
+        validators=[validate_account_number],
+    )
+    bic = models.CharField(_("BIC/SWIFT"), max_length=11, blank=True, validators=[validate_bic])
+    bank_name = models.CharField(_("bank name"), max_length=140, blank=True)
+    provider = models.CharField(
+        _("provider"), max_length=60, blank=True, help_text=_("e.g. M-Pesa, MTN MoMo.")
+    )
+    number = models.CharField(
+        _("number"),
+        max_length=40,
+        blank=True,
+        help_text=_("The paybill, till or phone number donors send money to."),
+    )
+    country = CountryField(_("country"), blank=True)
+    postal_address = models.TextField(_("postal address"), max_length=500, blank=True)
+    email = models.EmailField(
+        _("email address"),
+        blank=True,
+        help_text=_(
+            "A shared mailbox of the finance task force, never a person's own address: "
+            "it is shown to the public."
+        ),
+    )
+    active = models.BooleanField(_("shown on the donate pages"), default=True)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Smaller numbers come first.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("offline way to give")
+        verbose_name_plural = _("offline ways to give")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(currency="") | Q(currency__regex=CURRENCY_REGEX),
+                name="giving_method_currency_iso",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="bank_transfer")
+                | (~Q(account_holder="") & ~Q(account_number="") & ~Q(currency="")),
+                name="giving_method_bank_has_account",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="mobile_money")
+                | (~Q(provider="") & ~Q(number="") & ~Q(currency="")),
+                name="giving_method_mobile_has_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="post") | ~Q(postal_address=""),
+                name="giving_method_post_has_address",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="email") | ~Q(email=""), name="giving_method_email_has_address"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        missing = {
+            name: ValidationError(_("Required for this kind."), code="required")
+            for name in self.REQUIRED.get(self.kind, ())
+            if not getattr(self, name)
+        }
+        if missing:
+            raise ValidationError(missing)
+
+    @property
+    def is_iban(self) -> bool:
+        return looks_like_iban(self.account_number)
+
+    @property
+    def account_number_display(self) -> str:
+        return display_account_number(self.account_number)
+
+    def text(self, language: str | None) -> tuple[str, str]:
+        """(label, instructions) in `language`, falling back field by field to the default."""
+        translation = next((t for t in self.translations.all() if t.language == language), None)
+        return (
+            (translation and translation.label) or self.label,
+            (translation and translation.instructions) or self.instructions,
+        )
+
+
+class GivingMethodTranslation(models.Model):
+    method = models.ForeignKey(GivingMethod, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+    label = models.CharField(_("public label"), max_length=120)
+    instructions = models.TextField(_("instructions"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["method", "language"], name="giving_method_translation_unique_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} [{self.language}]"

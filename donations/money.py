@@ -2,14 +2,26 @@
 
 Stripe counts amounts in the currency's smallest unit: cents for EUR, yen for JPY (zero
 decimals), fils for KWD (three decimals, and Stripe wants the last digit to be 0).
+
+Money is written for people one way, `format_money`: Babel's CLDR pattern for the language
+("€2,734.56", "2.734,56 €", "2 734,56 €", "€ 2.734,56", "[RLM]2,734.56 €"), with our exponent
+rather than CLDR's (Stripe counts HUF and IDR in hundredths, CLDR shows them whole). Arabic
+keeps the Latin digits Babel's `ar` locale gives, as every other number on the site does.
+Machine-readable shapes (the API, exports) keep `decimal_string`.
 """
 
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+import copy
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
 
+from babel import Locale
+from babel.numbers import NumberPattern, format_currency, get_currency_name, get_currency_symbol
 from django.conf import settings
-from django.utils.formats import number_format
+from django.utils import translation
 
 from lib.currencies import is_iso_currency
+from lib.locales import babel_locale
 
 # Stripe's zero-decimal currencies.
 ZERO_DECIMAL = frozenset(
@@ -46,8 +58,6 @@ PRESETS_MAJOR = {
     "KRW": (10000, 30000, 50000, 100000),
 }
 DEFAULT_PRESETS_MAJOR = (10, 25, 50, 100)
-
-SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 
 
 class MoneyError(ValueError):
@@ -132,10 +142,66 @@ def convert_minor(amount_minor: int, source: str, target: str, rate: Decimal) ->
     return int(major.scaleb(exponent(target)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
-def format_money(amount_minor: int, currency: str) -> str:
-    """'€12.50', 'JPY 5,000' — grouped for the active locale."""
+# CLDR's currency spacing, which Babel leaves out: a symbol ending in a letter stands apart
+# from the digits ("KES 1,500.00", not "KES1,500.00"); "$25.00" and "25,00 €" are untouched.
+_LETTER_NEXT_TO_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+NBSP = "\u00a0"
+LRM = "\u200e"
+# A symbol mixing Latin letters with a sign ("US$", "JP¥"): in right-to-left text the sign
+# would drift to the other side of the letters ("$US") without a left-to-right mark after it.
+_MIXED_SYMBOL = re.compile(r"^(?=.*[A-Za-z])(?=.*[^A-Za-z]).+$")
+
+
+@lru_cache(maxsize=32)
+@lru_cache(maxsize=64)
+def _pattern(locale: Locale, places: int) -> NumberPattern:
+    """The locale's currency pattern, showing exactly `places` decimals."""
+    pattern = copy.copy(locale.currency_formats["standard"])
+    pattern.frac_prec = (places, places)
+    return pattern
+
+
+def format_money(
+    amount_minor: int, currency: str, *, language: str | None = None, whole: bool = False
+) -> str:
+    """Minor units written for people in `language` (default: the active language).
+
+    1250 EUR → "€12.50" (en), "12,50 €" (es), "12,50 €" (fr), "€ 12,50" (pt),
+    "[RLM]12.50 €" (ar, Latin digits); 5000 JPY → "¥5,000"; 150000 KES → "KES 1,500.00".
+    Right-to-left languages keep "US$" in order with a left-to-right mark after it.
+    `whole` drops the minor units (rounding down), for headlines: "€12,400".
+    """
     currency = normalise_currency(currency)
-    places = exponent(currency)
-    number = number_format(from_minor(amount_minor, currency), places, force_grouping=True)
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{number}" if symbol else f"{currency} {number}"
+    locale = babel_locale(language or translation.get_language() or settings.LANGUAGE_CODE)
+    major = from_minor(amount_minor, currency)
+    if whole:
+        major = major.to_integral_value(rounding=ROUND_DOWN)
+    text = format_currency(
+        major,
+        currency,
+        format=_pattern(locale, 0 if whole else exponent(currency)),
+        locale=locale,
+        currency_digits=False,
+    )
+    if locale.character_order == "right-to-left":
+        symbol = get_currency_symbol(currency, locale=locale)
+        if _MIXED_SYMBOL.match(symbol):
+            text = text.replace(symbol, symbol + LRM, 1)
+    return _LETTER_NEXT_TO_DIGIT.sub(NBSP, text)
+
+
+def format_amounts(amounts: dict[str, int], *, language: str | None = None) -> str:
+    """Several currencies' minor units side by side: {"USD": 2500, "JPY": 1000} →
+    "$25.00 + ¥1,000" (a plus sign reads the same in every language we have)."""
+    return " + ".join(
+        format_money(amount, code, language=language) for code, amount in amounts.items()
+    )
+
+
+def currency_name(currency: str, *, language: str | None = None) -> str:
+    """The currency's name in `language` and the code banks and apps show: "Euro (EUR)",
+    "يورو (EUR)", "shilling kényan (KES)"."""
+    currency = normalise_currency(currency)
+    locale = babel_locale(language or translation.get_language() or settings.LANGUAGE_CODE)
+    name = get_currency_name(currency, locale=locale)
+    return f"{name} ({currency})" if name and name != currency else currency

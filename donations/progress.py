@@ -2,11 +2,13 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from campaigns.progress import Progress
 from donations import money
 from donations.models import Donation, ExchangeRate
 
@@ -49,14 +51,15 @@ def net_by_currency(queryset: QuerySet[Donation]) -> dict[str, int]:
     return {row["currency"]: int(row["net"] or 0) for row in rows}
 
 
-def total_in(by_currency: dict[str, int], currency: str) -> tuple[int, list[str]]:
-    """Sum `by_currency` in `currency`; currencies without a rate are listed, not guessed."""
+def total_in(by_currency: dict[str, int], currency: str) -> tuple[int, dict[str, int]]:
+    """Sum `by_currency` in `currency`. Amounts in a currency without a rate are not guessed:
+    they come back on their own, in their currency, for the page to show beside the total."""
     total = 0
-    unconverted: list[str] = []
+    unconverted: dict[str, int] = {}
     for code, amount in by_currency.items():
         rate = rate_for(code, currency)
         if rate is None:
-            unconverted.append(code)
+            unconverted[code] = amount
             continue
         total += money.convert_minor(amount, code, currency, rate)
     return total, unconverted
@@ -81,10 +84,42 @@ def raised_for_campaign(campaign: Campaign) -> dict:
         "goal_minor": goal,
         "percent": min(100, total_minor * 100 // goal) if goal else 0,
         "gifts": donors,
-        "unconverted": unconverted,
+        "unconverted": sorted(unconverted),
+        # Net amounts left out of `total_minor`, for "plus $25.00 not yet converted".
+        "unconverted_minor": {code: n for code, n in sorted(unconverted.items()) if n > 0},
     }
 
 
 def raised_figure(campaign: Campaign) -> dict:
     """The `raised` figure for `campaigns.figures`."""
     return {"raised": raised_for_campaign(campaign)}
+
+
+class RaisedText(TypedDict):
+    total: str
+    goal: str | None
+    percent: int
+    unconverted: str
+
+
+def raised_text(
+    campaign: Campaign, progress: Progress, *, language: str | None = None
+) -> RaisedText | None:
+    """The money raised written in `language` (default: the active one): "€250.00", "of
+    €1,000.00", and what no exchange rate converts yet ("$25.00 + ¥1,000"); None when the
+    campaign collects no donations."""
+    if not campaign.collects_donations:
+        return None
+    raised = progress.raised or {}
+    currency = raised.get("currency") or campaign.fundraising_currency
+    if not currency:
+        return None
+    goal = raised.get("goal_minor")
+    return {
+        "total": money.format_money(raised.get("total_minor", 0), currency, language=language),
+        "goal": money.format_money(goal, currency, language=language) if goal else None,
+        "percent": raised.get("percent", 0) if goal else 0,
+        "unconverted": money.format_amounts(
+            raised.get("unconverted_minor") or {}, language=language
+        ),
+    }

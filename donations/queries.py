@@ -1,10 +1,13 @@
-"""Reads for the open books page: aggregates only, never a donor who did not opt in."""
+"""Reads for the public pages: the open books (aggregates only, never a donor who did not opt
+in) and the offline ways to give on the donate pages."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from donations import money
+from donations.models import GivingMethod
 from donations.progress import counted
 from partners.models import Partner
 
@@ -13,6 +16,7 @@ from partners.models import Partner
 class OpenBooks:
     by_month: list[dict]
     by_campaign: list[dict]
+    by_currency: list[dict]
     refunds: list[dict]
     donors: int
     gifts: int
@@ -43,6 +47,12 @@ def open_books() -> OpenBooks:
         .annotate(net=NET, gifts=Count("pk"))
         .order_by("campaign__title", "currency")
     )
+    # Each currency on its own: an exchange rate is Finance's estimate, these are the books.
+    by_currency = list(
+        received.values("currency")
+        .annotate(net=NET, gifts=Count("pk"), refunded=Sum("refunded_minor"))
+        .order_by("currency")
+    )
     refunds = list(
         received.filter(refunded_minor__gt=0)
         .values("currency")
@@ -63,6 +73,7 @@ def open_books() -> OpenBooks:
     return OpenBooks(
         by_month=by_month,
         by_campaign=by_campaign,
+        by_currency=by_currency,
         refunds=refunds,
         donors=donor_count(),
         gifts=received.count(),
@@ -83,3 +94,32 @@ def partner_gift_counts(partner: Partner) -> dict[int | None, int]:
         .order_by()
     )
     return {row["campaign_id"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class WayToGive:
+    """A giving method as a donor reads it: texts in the page's language."""
+
+    method: GivingMethod
+    label: str
+    instructions: str
+
+
+def ways_to_give(language: str | None) -> list[WayToGive]:
+    """The active offline ways to give, in Finance's order (two queries)."""
+    methods = GivingMethod.objects.filter(active=True).prefetch_related("translations")
+    return [WayToGive(m, *m.text(language)) for m in methods]
+
+
+def offline_gift_currencies() -> list[str]:
+    """Currencies Finance may record an offline gift in: those offered for card gifts and
+    those of every way to give it ever published (a KES paybill brings shillings, and a
+    transfer can still arrive after the method is hidden)."""
+    published = (
+        GivingMethod.objects.exclude(currency="")
+        .values_list("currency", flat=True)
+        .distinct()
+        .order_by("currency")
+    )
+    out = money.supported_currencies()
+    return out + [code for code in published if code not in out]

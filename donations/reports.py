@@ -183,7 +183,7 @@ def monthly_chart_svg(*, width: int = 640, height: int = 280) -> str:
             h = plot * max(0, int(row.net_minor)) / top
             x = 45 + i * slot
             y = height - 40 - h
-            label = escape(f"{row.month} {row.currency} {row.net}")
+            label = escape(f"{row.month}: {money.format_money(int(row.net_minor), row.currency)}")
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
                 f'fill="{colour[row.currency]}"><title>{label}</title></rect>'

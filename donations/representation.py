@@ -2,7 +2,8 @@
 
 Amounts are decimal strings in their currency (`money.decimal_string`); never a donor's
 name or email address. The API's serializers are generated from these declarations
-(see campaigns/representation.py).
+(see campaigns/representation.py). `raised_text` is the same figures written for people
+(`money.format_money`), for the embeds that show them in a language.
 """
 
 from typing import TypedDict

@@ -34,10 +34,11 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns import progress
 from campaigns.models import Campaign
-from donations import money, stripe_gateway, stripe_payloads
+from donations import money, queries, references, stripe_gateway, stripe_payloads
 from donations.models import Donation, StripeEvent
 from donations.tasks import cancel_stripe_subscription, send_donation_receipt
 from lib.mailboxes import email_hash
@@ -578,6 +579,36 @@ def _raise_if_recorded(idempotency_key: uuid.UUID) -> None:
         raise GiftAlreadyRecorded(recorded)
 
 
+def campaign_for_gift(campaign: Campaign | None, donor_reference: str) -> Campaign | None:
+    """The campaign an offline gift counts toward, from the reference the donor quoted
+    (donations/references.py) and the one Finance chose, if any; ValidationError when the
+    reference is no campaign's or names another campaign than the one chosen."""
+    if not donor_reference.strip():
+        return campaign
+    try:
+        quoted = references.resolve(donor_reference)
+    except references.UnknownReference:
+        raise ValidationError(
+            {
+                "donor_reference": _(
+                    "This is not one of our references: check it for a typo, or choose the "
+                    "campaign yourself and leave this empty."
+                )
+            }
+        ) from None
+    if campaign is not None and (quoted is None or quoted.pk != campaign.pk):
+        named = quoted.title if quoted else _("the general fund")
+        raise ValidationError(
+            {
+                "donor_reference": _(
+                    "This reference is for %(named)s, not for the campaign chosen."
+                )
+                % {"named": named}
+            }
+        )
+    return quoted
+
+
 def record_offline_gift(
     *,
     method: str,
@@ -586,6 +617,7 @@ def record_offline_gift(
     received_on: date,
     reference: str = "",
     campaign: Campaign | None = None,
+    donor_reference: str = "",
     donor_name: str = "",
     email: str = "",
     public_listing: bool = False,
@@ -597,12 +629,14 @@ def record_offline_gift(
 
     `idempotency_key` comes with the form (one per render): posting the same form again,
     even at the same moment, records nothing and raises GiftAlreadyRecorded naming the
-    gift the first post recorded.
+    gift the first post recorded. `donor_reference`, the code the donor quoted, picks the
+    campaign (`campaign_for_gift`).
     """
+    campaign = campaign_for_gift(campaign, donor_reference)
     if method == Donation.Method.CARD or method not in Donation.Method.values:
         raise ValidationError({"method": "Choose bank transfer, cash or mobile money."})
     currency = money.normalise_currency(currency)
-    if currency not in money.supported_currencies():
+    if currency not in queries.offline_gift_currencies():
         raise ValidationError({"currency": "Unsupported currency."})
     if amount_minor <= 0 or amount_minor > money.MAX_MINOR:
         raise ValidationError({"amount_minor": "Enter an amount above zero and below the limit."})

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from campaigns.access import access_campaign
 from campaigns.progress import campaign_progress
-from donations import money, reports, services, stripe_gateway
+from donations import money, references, reports, services, stripe_gateway
 from donations.forms import CancelMonthlyForm, DonateForm
 from donations.queries import open_books as open_books_query
+from donations.queries import ways_to_give
 from lib.public_forms import public_form
 from staff import audit
 from staff.personal_admin import PERSONAL
@@ -75,7 +76,8 @@ def donate(request: HttpRequest, slug: str | None = None) -> HttpResponse:
                 return HttpResponseRedirect(checkout_url, status=303)
         else:
             status = 400
-    content = campaign.content(get_language()) if campaign else None
+    language = get_language()
+    content = campaign.content(language) if campaign else None
     return render(
         request,
         "donations/donate.html",
@@ -87,6 +89,9 @@ def donate(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "card_ready": card_ready,
             "closed": closed,
             "problem": problem,
+            # Offline ways to give, with or without Stripe, and the code donors quote.
+            "ways": [] if closed else ways_to_give(language),
+            "reference": references.reference_for(campaign),
         },
         status=status,
     )

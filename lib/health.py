@@ -7,8 +7,13 @@ sending traffic while monitoring sees what is wrong:
     {"status": "degraded",
      "database": {"ok": true},
      "cache": {"ok": false, "error": "ConnectionError"},
-     "tasks": {"ok": true, "ready": 3, "oldest_ready_seconds": 2}}
+     "tasks": {"ok": true, "ready": 3, "oldest_ready_seconds": 2},
+     "counters": {"ok": true, "oldest_change_seconds": 1}}
+
+Apps add their own entries with `register` (the counting job's backlog, `campaigns`).
 """
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,6 +27,14 @@ from django.views.decorators.http import require_safe
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 HEALTH_KEY = "healthz:probe"
+_checks: dict[str, Callable[[], dict]] = {}
+
+
+def register(name: str, check: Callable[[], dict]) -> None:
+    """`check()` returns {"ok": bool, …}; a database error in it reads as not ok."""
+    _checks[name] = check
+
+
 READY_COUNT_CAP = 1000  # "ready" says 1000 for any larger backlog
 
 
@@ -72,10 +85,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if not database["ok"]:
         body["status"] = "unavailable"
         return JsonResponse(body, status=503)
-    try:
-        body["tasks"] = tasks_health()
-    except DatabaseError as exc:
-        body["tasks"] = {"ok": False, "error": type(exc).__name__}
-    if not (body["cache"]["ok"] and body["tasks"]["ok"]):
+    for name, check in {"tasks": tasks_health, **_checks}.items():
+        try:
+            body[name] = check()
+        except DatabaseError as exc:
+            body[name] = {"ok": False, "error": type(exc).__name__}
+    if not all(part["ok"] for part in body.values() if isinstance(part, dict)):
         body["status"] = "degraded"
     return JsonResponse(body)

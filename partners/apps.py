@@ -11,6 +11,6 @@ class PartnersConfig(AppConfig):
         from lib import personal_data
         from partners import goals, services
 
-        figures.on_moved(goals.figures_moved)
+        figures.on_counted(goals.figures_counted)
         personal_data.register_eraser("partner webhooks", services.erase_from_deliveries)
         personal_data.register_forgetter("partner webhooks", services.forget_delivered_signers)

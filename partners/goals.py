@@ -1,4 +1,5 @@
-"""`goal.reached`: announced once per goal, checked in the worker after a figure moved."""
+"""`goal.reached`: announced once per goal, checked in the worker after the counting job saw a
+figure move (`campaigns.counters`)."""
 
 from django.db import IntegrityError, transaction
 from django.tasks import task
@@ -57,8 +58,8 @@ def check_goals(campaign_id: int) -> list[str]:
     return announce_reached_goals(campaign)
 
 
-def figures_moved(campaign_id: int, keys: frozenset[str]) -> None:
-    """Listener of `campaigns.figures`: a figure that can carry a goal moved, so check the
-    campaign's goals in the worker (the task commits or vanishes with the writer's change)."""
+def figures_counted(campaign_id: int, keys: frozenset[str]) -> None:
+    """Listener of `campaigns.figures.on_counted`: the counting job saw a figure that can
+    carry a goal move, so check the campaign's goals in the worker, once per run."""
     if keys & figures.goal_keys():
         check_goals.enqueue(campaign_id)

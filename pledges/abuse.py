@@ -1,22 +1,31 @@
 """Who is submitting, as keyed hashes, and whether they are over a rate limit.
 
-Rate limits count recent `SigningAttempt` rows on an index (the database is the only
-shared state we can rely on: local-memory caches are per process). Over-limit
-submissions are not rejected: the services store them as suspect, uncounted and held
-for moderators, and the sender sees the usual "check your email" page.
+Rate limits are fixed-window counters in `RateCount` (the database is the only shared state
+we can rely on: local-memory caches are per process). A window of `w` seconds starts at
+`floor(epoch / w) * w`, UTC: with a window of an hour, 13:00:00 to 13:59:59. Each submission
+adds one to the counters of its mailbox, its email domain and its IP address in ONE
+statement (`INSERT … ON CONFLICT … DO UPDATE SET count = count + 1 RETURNING`); the row
+lock of the upsert orders concurrent submissions for one key, so N racing requests get the
+counts 1…N and cannot all see "under the limit". A fixed window is cheaper than a sliding
+one (one row per key and window, not one per attempt), at the price of a boundary: up to
+twice the limit can pass in the minutes either side of a window's start.
+
+Over-limit submissions are not rejected: the services store them as suspect, uncounted and
+held for moderators, and the sender sees the usual "check your email" page.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpRequest
 
 from lib.clients import client_ip
 from lib.hashing import keyed_hash
 from lib.mailboxes import canonical_email, email_hash
-from pledges.models import SigningAttempt
+from pledges.models import RateCount
 
 # (maximum attempts, window in seconds). The per-IP limit is generous on purpose:
 # offices, universities and mobile carriers put many people behind one address.
@@ -65,40 +74,62 @@ def shared_mail_domains() -> frozenset[str]:
     return SHARED_MAIL_DOMAINS | {domain.casefold() for domain in extra}
 
 
-def _serialise_per_address(hashed: str) -> None:
-    """Take a transaction-long lock on this address: concurrent submissions for one mailbox
-    count and log one after another, so N racing requests cannot all see "under the limit".
-    Other addresses are not held up. SQLite runs one writer at a time anyway."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [hashed])
+def window_start(now: datetime, seconds: int) -> datetime:
+    """The start of the fixed window of `seconds` that `now` falls in (UTC)."""
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
+
+
+def old_windows(now: datetime) -> Q:
+    """The counters no limit reads any more: windows that started over a day ago (or over
+    their own length ago, for a window longer than a day)."""
+    day = timedelta(days=1)
+    old = Q(pk__in=[])
+    for scope, (_limit, seconds) in rate_limits().items():
+        old |= Q(scope=scope, window_start__lt=now - max(day, timedelta(seconds=seconds)))
+    return old
+
+
+def _upsert_sql(rows: int) -> str:
+    meta = RateCount._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    scope, key, start, count = (
+        quote(meta.get_field(name).column) for name in ("scope", "key", "window_start", "count")
+    )
+    values = ", ".join(["(%s, %s, %s, 1)"] * rows)
+    # Only names quoted from the model's _meta and placeholders go into the text; every value
+    # is a bound parameter.
+    return (
+        f"INSERT INTO {table} ({scope}, {key}, {start}, {count}) VALUES {values} "  # noqa: S608  # nosec B608 - names quoted, values bound
+        f"ON CONFLICT ({scope}, {key}, {start}) DO UPDATE SET {count} = {table}.{count} + 1 "
+        f"RETURNING {scope}, {count}"
+    )
 
 
 def record_attempt(client: Client, email: str, *, now: datetime) -> bool:
-    """Log one submission; True when it goes over any limit (it is still logged).
+    """Count one submission; True when it goes over any limit (it is still counted).
 
-    Call it inside the caller's transaction: the per-address lock lasts until it ends.
-    Aliases of one mailbox (`a.b+x@gmail.com`, `ab@googlemail.com`) count as one address.
+    One statement. Call it outside the caller's transaction (in autocommit): its row locks
+    then last only as long as the statement, and a submission whose transaction fails was
+    still an attempt. Aliases of one mailbox (`a.b+x@gmail.com`, `ab@googlemail.com`) count
+    as one address; the domain of a shared mail provider is not counted.
     """
-    hashed = email_hash(email)
-    _serialise_per_address(hashed)
-    domain = email_domain(canonical_email(email))
     limits = rate_limits()
-    over = False
-    checks = [("email", {"email_hash": hashed})]
+    domain = email_domain(canonical_email(email))
+    # One row per scope, always in this order: concurrent upserts take their row locks in
+    # the same order, so they can wait for each other but never deadlock.
+    keys = [(RateCount.Scope.EMAIL, email_hash(email))]
     if domain not in shared_mail_domains():
-        checks.append(("domain", {"email_domain": domain}))
+        keys.append((RateCount.Scope.DOMAIN, keyed_hash(domain, purpose="domain")))
     if client.ip_hash:
-        checks.append(("ip", {"ip_hash": client.ip_hash}))
-    for name, lookup in checks:
-        limit, window = limits[name]
-        recent = SigningAttempt.objects.filter(
-            created_at__gt=now - timedelta(seconds=window), **lookup
-        )
-        # Count at most limit rows: the query stays cheap under a flood.
-        if recent.values("pk")[:limit].count() >= limit:
-            over = True
-    SigningAttempt.objects.create(
-        ip_hash=client.ip_hash, email_hash=hashed, email_domain=domain, created_at=now
-    )
-    return over
+        keys.append((RateCount.Scope.IP, client.ip_hash))
+    start_field = RateCount._meta.get_field("window_start")
+    params: list = []
+    for scope, key in keys:
+        start = window_start(now, limits[scope][1])
+        params += [scope.value, key, start_field.get_db_prep_value(start, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(len(keys)), params)
+        counts = cursor.fetchall()
+    return any(count > limits[scope][0] for scope, count in counts)

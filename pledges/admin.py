@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from lib.mail import render_email
 from lib.transitions import InvalidTransition
@@ -94,13 +95,21 @@ class SignatureAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     @admin.action(description=_("Release: send the confirmation email"), permissions=["review"])
     def release_suspects(self, request, queryset):
         run_action(
-            self, request, queryset, services.release_suspect, _("%(n)d signature(s) released.")
+            self,
+            request,
+            queryset,
+            services.release_suspect,
+            ngettext_lazy("%(n)d signature released.", "%(n)d signatures released.", "n"),
         )
 
     @admin.action(description=_("Discard suspect signatures"), permissions=["review"])
     def discard_suspects(self, request, queryset):
         run_action(
-            self, request, queryset, services.discard_suspect, _("%(n)d signature(s) discarded.")
+            self,
+            request,
+            queryset,
+            services.discard_suspect,
+            ngettext_lazy("%(n)d signature discarded.", "%(n)d signatures discarded.", "n"),
         )
 
     def get_urls(self):
@@ -309,8 +318,8 @@ class OrgPledgeAdmin(ModerationQueueMixin, ContactForModeratorsMixin, ReadOnlyAd
     ]  # fmt: skip
     actions = ["approve", "reject"]
 
-    approved_message = _("%(n)d sign-on(s) approved.")
-    rejected_message = _("%(n)d sign-on(s) rejected.")
+    approved_message = ngettext_lazy("%(n)d sign-on approved.", "%(n)d sign-ons approved.", "n")
+    rejected_message = ngettext_lazy("%(n)d sign-on rejected.", "%(n)d sign-ons rejected.", "n")
     reject_title = _("Reject sign-ons")
 
     @admin.display(description=_("domain"))
@@ -370,5 +379,9 @@ class UpdateMailingAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send to consenting signers"), permissions=["send"])
     def send(self, request, queryset):
         run_action(
-            self, request, queryset, services.start_mailing, _("%(n)d update(s) being sent.")
+            self,
+            request,
+            queryset,
+            services.start_mailing,
+            ngettext_lazy("%(n)d update being sent.", "%(n)d updates being sent.", "n"),
         )

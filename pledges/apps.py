@@ -9,7 +9,7 @@ class PledgesConfig(AppConfig):
         # Imported here, not at the top: models may only load once the app registry is ready.
         from django.utils.translation import gettext_lazy as _
 
-        from campaigns import figures
+        from campaigns import counters, figures
         from campaigns import services as campaign_services
         from lib import personal_data
         from pledges import contact, exports, progress, retention, services
@@ -18,6 +18,7 @@ class PledgesConfig(AppConfig):
         figures.register(
             ("signatures", "pending_signatures"), progress.signature_counts, goals=["signatures"]
         )
+        counters.register("signatures", progress.recount_signatures)
         figures.register(
             ("organisations",),
             progress.organisation_counts,

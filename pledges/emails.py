@@ -99,9 +99,10 @@ def my_data_email(email: PledgeEmail, subject) -> Outgoing:
     address = subject.email if isinstance(subject, Signature) else subject.contact_email
     language = email.context.get("language") or settings.LANGUAGE_CODE
     # The token names the mailbox by its keyed hash, never the address: URLs end up in
-    # access logs, and the address itself may no longer be stored.
+    # access logs, and the address itself may no longer be stored. It names this email's
+    # language too, so the pages it opens speak it even when the link loses its /es/.
     hashed = subject.email_hash if isinstance(subject, Signature) else subject.contact_email_hash
-    token = tokens.make_token("my-data", f"{MAILBOX_TOKEN_LABEL}:{hashed}")
+    token = tokens.make_token("my-data", f"{MAILBOX_TOKEN_LABEL}:{hashed}:{language}")
     return Outgoing(
         template="my-data",
         to=address,

@@ -173,26 +173,34 @@ class Signature(models.Model):
         return self.status == self.Status.CONFIRMED
 
 
-class SigningAttempt(models.Model):
-    """One submission of a public form, kept briefly so rate limits count indexed rows.
+class RateCount(models.Model):
+    """How many submissions one submitter made in one fixed window (`pledges.abuse`).
 
-    Holds keyed hashes only: never an IP address or an email address.
+    The key is a keyed hash (of the mailbox, its email domain or the IP address): never an
+    address or a domain in plain text. Rows live a day (`purge_unconfirmed`).
     """
 
-    ip_hash = models.CharField(max_length=64)
-    email_hash = models.CharField(max_length=64)
-    email_domain = models.CharField(max_length=EMAIL_MAX)
-    created_at = models.DateTimeField(db_index=True)
+    class Scope(models.TextChoices):
+        EMAIL = "email", "email"
+        DOMAIN = "domain", "domain"
+        IP = "ip", "ip"
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=1)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["ip_hash", "created_at"], name="attempt_ip"),
-            models.Index(fields=["email_hash", "created_at"], name="attempt_email"),
-            models.Index(fields=["email_domain", "created_at"], name="attempt_domain"),
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="rate_count_unique_window"
+            )
         ]
+        # No index on window_start alone: the daily purge may scan the table once, while
+        # every new window of the sign path would pay for one more index entry.
 
     def __str__(self) -> str:
-        return f"attempt {self.pk}"
+        return f"{self.scope} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
 
 
 class Organisation(models.Model):

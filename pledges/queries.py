@@ -19,6 +19,7 @@ from pledges.models import (
     Signature,
     StatementVersion,
 )
+from pledges.progress import signatures_by_country
 
 PAGE_SIZE = 50
 
@@ -91,12 +92,7 @@ def counts_by_country(campaign: Campaign) -> list[tuple[str, str, int, int]]:
     cached = cache.get(key)
     if cached is not None:
         return cached
-    people = dict(
-        Signature.objects.filter(campaign=campaign, status=CONFIRMED)
-        .values_list("country")
-        .annotate(n=Count("pk"))
-        .values_list("country", "n")
-    )
+    people = signatures_by_country(campaign)
     orgs = dict(
         OrgPledge.objects.filter(campaign=campaign, status=APPROVED)
         .values_list("organisation__country")
@@ -236,3 +232,32 @@ def partner_referrals(partner: Partner) -> dict[int, dict[str, int]]:
             organisations_pending=item["pending"], organisations_approved=item["approved"]
         )
     return figures
+
+
+@dataclass(frozen=True)
+class RecentSigner:
+    first_name: str
+    country: str  # a country code, named in the page's language by the template
+
+
+def recent_signers(campaign: Campaign, *, count: int = 6) -> list[RecentSigner]:
+    """The last few signers who chose to be listed: first name and country only."""
+    rows = public_signatures(campaign).order_by("-pk").values_list("listed_name", "country")[:count]
+    return [RecentSigner(name.split()[0], country) for name, country in rows if name.strip()]
+
+
+def logo_wall(campaign: Campaign, *, count: int = 24) -> list[Organisation]:
+    """Approved organisations with a logo, newest first."""
+    pledges = public_org_pledges(campaign).exclude(organisation__logo="").order_by("-pk")
+    return [pledge.organisation for pledge in pledges[:count]]
+
+
+SIGNED_TODAY_MINIMUM = 5  # fewer reads as weakness, and could point at the few people
+
+
+def signed_today(campaign: Campaign) -> int:
+    """Confirmed today, or 0 below SIGNED_TODAY_MINIMUM (then the page says nothing)."""
+    # The chart's series (cached): its last day is today.
+    series = daily_signatures(campaign, since=campaign.launched_at)
+    today = series[-1][1] if series else 0
+    return today if today >= SIGNED_TODAY_MINIMUM else 0

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, router, transaction
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
-from campaigns import progress
+from campaigns import counters, progress
 from campaigns.models import Campaign
 from lib import personal_data as personal_data_registry
 from lib.mailboxes import email_hash, normalise_email
@@ -20,13 +21,13 @@ from lib.transitions import InvalidTransition
 from partners import events
 from partners.models import EventType, Partner
 from pledges import contact, representation
-from pledges.abuse import Client, record_attempt
+from pledges.abuse import Client, old_windows, record_attempt
 from pledges.models import (
     ContactConfirmedPledge,
     Organisation,
     OrgPledge,
+    RateCount,
     Signature,
-    SigningAttempt,
     StatementVersion,
     UpdateDelivery,
     UpdateMailing,
@@ -41,6 +42,7 @@ from pledges.outbox import queue_email
 from staff import audit
 
 SignatureStatus = Signature.Status
+CONFIRMED = SignatureStatus.CONFIRMED
 PledgeStatus = ContactConfirmedPledge.Status
 
 REMINDER_LIMIT = 2
@@ -119,60 +121,93 @@ def sign(
     client: Client | None = None,
     now: datetime | None = None,
     partner: Partner | None = None,
+    statement_version_id: int | None = None,
 ) -> SignResult:
     """Sign `campaign`'s statement, or answer a repeat signing without saying so to the page.
 
     New signatures wait for email confirmation; over a rate limit they are stored as
     suspect (uncounted, no email, held for moderators). `partner` is whoever brought the
     signer (a `?ref=` link or an API token); a repeat signing keeps the first attribution.
+    `statement_version_id`: the campaign's current statement version, when the caller knows
+    it (`pledges.snapshots`); otherwise it is looked up (and snapshotted if the text changed).
+
+    A new signature with a known `statement_version_id` costs four statements: the rate-limit
+    upsert (in autocommit), then in one transaction the signature's INSERT and its email's two
+    (the outbox row and its task).
     """
     now = now or timezone.now()
     client = client or Client()
     _require_open(campaign, now)
     email = normalise_email(data.email)
     hashed = email_hash(email)
-    mailbox = {"campaign": campaign, "email_hash": hashed, "alias_duplicate": False}
+    # Before the transaction, in autocommit: a signature that fails was still an attempt,
+    # and the counters' row locks are not held while the signature is written.
+    over_limit = record_attempt(client, email, now=now)
+    if statement_version_id is None:
+        statement_version_id = record_statement_version(campaign).pk
+    signature = Signature(
+        campaign=campaign,
+        statement_version_id=statement_version_id,
+        status=SignatureStatus.SUSPECT if over_limit else SignatureStatus.PENDING,
+        name=data.name.strip(),
+        email=email,
+        email_hash=hashed,
+        country=data.country,
+        affiliation=data.affiliation.strip(),
+        language=data.language,
+        show_publicly=data.show_publicly,
+        updates_consent=data.updates_consent,
+        ip_hash=client.ip_hash,
+        last_emailed_at=None if over_limit else now,
+        partner=partner,
+        shared_with_partner=bool(partner and data.shared_with_partner),
+    )
+    # Both relations are known to exist: re-checking them cost two queries a sign.
+    signature.full_clean(exclude=["campaign", "statement_version"], validate_constraints=False)
     with transaction.atomic():
-        over_limit = record_attempt(client, email, now=now)
-        existing = Signature.objects.filter(**mailbox).first()
-        if existing is None:
-            version = record_statement_version(campaign)
-            signature = Signature(
-                campaign=campaign,
-                statement_version=version,
-                status=SignatureStatus.SUSPECT if over_limit else SignatureStatus.PENDING,
-                name=data.name.strip(),
-                email=email,
-                email_hash=hashed,
-                country=data.country,
-                affiliation=data.affiliation.strip(),
-                language=data.language,
-                show_publicly=data.show_publicly,
-                updates_consent=data.updates_consent,
-                ip_hash=client.ip_hash,
-                last_emailed_at=None if over_limit else now,
-                partner=partner,
-                shared_with_partner=bool(partner and data.shared_with_partner),
-            )
-            # Both relations were just read: re-checking that they exist cost two queries a sign.
-            signature.full_clean(
-                exclude=["campaign", "statement_version"], validate_constraints=False
-            )
-            try:
-                with transaction.atomic():
-                    signature.save()
-            except IntegrityError:
-                # The same email won a race with us: answer as a repeat signing.
-                existing = Signature.objects.get(**mailbox)
-            else:
-                if over_limit:
-                    return SignResult(signature, "suspect")
-                queue_email(signature, "signature-confirm")
-                progress.moved(campaign.pk, "pending_signatures")
-                return SignResult(signature, "new")
-        return _sign_again(
-            existing, data, email=email, over_limit=over_limit, now=now, partner=partner
+        if _insert_unless_signed(signature):
+            if over_limit:
+                return SignResult(signature, "suspect")
+            queue_email(signature, "signature-confirm")
+            progress.moved(campaign.pk, "pending_signatures")
+            return SignResult(signature, "new")
+        # The mailbox signed this campaign already (maybe a moment ago, in a racing request:
+        # the INSERT waited for it to commit). Lock that row and answer as a repeat signing.
+        existing = Signature.objects.select_for_update().get(
+            campaign=campaign, email_hash=hashed, alias_duplicate=False
         )
+        existing.campaign = campaign  # the same row: saves reading it again
+        return _sign_again(
+            existing,
+            data,
+            email=email,
+            over_limit=over_limit,
+            now=now,
+            partner=partner,
+            statement_version_id=statement_version_id,
+        )
+
+
+def _insert_unless_signed(signature: Signature) -> bool:
+    """INSERT the new signature unless its mailbox already signed the campaign: `ON CONFLICT
+    DO NOTHING RETURNING id` through Django's insert machinery (the encrypted fields encrypt
+    as in `save()`), so neither a read first nor a savepoint is needed. False when the unique
+    index (`signature_mailbox_unique`) turned it away; nothing is written then."""
+    meta = Signature._meta
+    using = router.db_for_write(Signature, instance=signature)
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.pk]
+    rows = Signature.objects._insert(
+        [signature],
+        fields=fields,
+        returning_fields=[meta.pk],
+        using=using,
+        on_conflict=OnConflict.IGNORE,
+    )
+    if not rows:
+        return False
+    (signature.pk,) = rows[0]
+    signature._state.adding, signature._state.db = False, using
+    return True
 
 
 def _sign_again(
@@ -183,8 +218,9 @@ def _sign_again(
     over_limit: bool,
     now: datetime,
     partner: Partner | None = None,
+    statement_version_id: int | None = None,
 ) -> SignResult:
-    signature = Signature.objects.select_for_update().get(pk=signature.pk)
+    """A repeat signing of `signature` (locked by the caller, `select_for_update`)."""
     if over_limit or signature.status == SignatureStatus.SUSPECT:
         return SignResult(signature, "held")
     if signature.status == SignatureStatus.CONFIRMED:
@@ -202,7 +238,9 @@ def _sign_again(
         signature.language = data.language
         signature.show_publicly = data.show_publicly
         signature.updates_consent = data.updates_consent
-        signature.statement_version = record_statement_version(signature.campaign)
+        signature.statement_version_id = (
+            statement_version_id or record_statement_version(signature.campaign).pk
+        )
         signature.withdrawn_at = None
         signature.created_at = now
         signature.reminders_sent = 0
@@ -237,6 +275,7 @@ def confirm_signature(signature_id: int, *, now: datetime | None = None) -> tupl
         # Listed from now on, if they chose to be: a pending name is nobody's to read.
         signature.listed_name = signature.name if signature.show_publicly else ""
         signature.save(update_fields=["status", "confirmed_at", "listed_name"])
+        counters.add(signature.campaign_id, "signatures", +1, country=signature.country)
         progress.moved(signature.campaign_id, "signatures", "pending_signatures")
         _signature_confirmed_event(signature)
     return signature, "confirmed"
@@ -248,6 +287,8 @@ def withdraw_signature(signature_id: int, *, now: datetime | None = None) -> Sig
     with transaction.atomic():
         signature = Signature.objects.select_for_update().get(pk=signature_id)
         if signature.status != SignatureStatus.WITHDRAWN:
+            if signature.status == SignatureStatus.CONFIRMED:
+                counters.add(signature.campaign_id, "signatures", -1, country=signature.country)
             signature.status = SignatureStatus.WITHDRAWN
             signature.withdrawn_at = now
             signature.listed_name = ""  # no longer listed: the public copy of the name goes
@@ -328,7 +369,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
 
 
 def purge_unconfirmed(*, days: int | None = None, now: datetime | None = None) -> int:
-    """Delete signatures and sign-ons never confirmed within `days`, and old attempt logs."""
+    """Delete signatures and sign-ons never confirmed within `days`, and old rate counters."""
     now = now or timezone.now()
     days = days if days is not None else purge_days()
     cutoff = now - timedelta(days=days)
@@ -347,8 +388,8 @@ def purge_unconfirmed(*, days: int | None = None, now: datetime | None = None) -
             for pledge in stale_pledges.exclude(proposed_logo=""):
                 pledge.proposed_logo.delete(save=False)
             stale_pledges.delete()
-        # Rate limits look back an hour; a day of attempts is plenty.
-        SigningAttempt.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
+        # Rate-limit windows last an hour (or their own window, if longer); a day is plenty.
+        RateCount.objects.filter(old_windows(now)).delete()
         for campaign_id in campaign_ids:
             progress.moved(campaign_id)
     return deleted
@@ -370,9 +411,9 @@ def request_my_data(
     """
     now = now or timezone.now()
     email = normalise_email(email)
+    if record_attempt(client or Client(), email, now=now):  # in autocommit: pledges.abuse
+        return False
     with transaction.atomic():
-        if record_attempt(client or Client(), email, now=now):
-            return False
         hashed = email_hash(email)
         subject = Signature.objects.filter(email_hash=hashed).first() or next(
             (
@@ -397,7 +438,7 @@ def _contact_of(model: type[ContactConfirmedPledge], hashed: str) -> models.Quer
 
 def erase_personal_data(email: str) -> int:
     """Erase everything held for `email` on all campaigns, in every app (`lib.personal_data`):
-    signatures, pledge contacts, rate-limit logs, partner webhook payloads, donor details.
+    signatures, pledge contacts, rate-limit counters, partner webhook payloads, donor details.
     Returns how many rows were erased."""
     return erase_mailbox(email_hash(normalise_email(email)))
 
@@ -409,21 +450,27 @@ def erase_mailbox(hashed: str) -> int:
 
 def erase_pledge_data(hashed: str) -> int:
     """This app's part of an erasure: every signature made with the mailbox (aliases too),
-    removed as a contact from every pledge, and the rate-limit log of the address.
+    removed as a contact from every pledge, and the rate-limit counters of the address.
 
     Erased signatures are deleted, so no count includes them any more. Organisational
     sign-ons stay (they are the organisation's), without their contact person.
     """
     with transaction.atomic():
         signatures = Signature.objects.filter(email_hash=hashed)
-        campaign_ids = set(signatures.values_list("campaign_id", flat=True))
+        held = list(signatures.values_list("campaign_id", "country", "status"))
+        campaign_ids = {campaign_id for campaign_id, _country, _status in held}
         _, per_model = signatures.delete()
+        counters.add_many(
+            "signatures",
+            ((cid, country, -1) for cid, country, status in held if status == CONFIRMED),
+        )
         erased = per_model.get(Signature._meta.label, 0)
         for kind in contact.kinds():
             pledges = _contact_of(kind.model, hashed)
             campaign_ids |= set(pledges.values_list("campaign_id", flat=True))
             erased += pledges.update(contact_name="", contact_email="", contact_email_hash="")
-        SigningAttempt.objects.filter(email_hash=hashed).delete()  # a log, not a record
+        # The mailbox's rate counters (keyed by the same hash): a tally, not a record.
+        RateCount.objects.filter(scope=RateCount.Scope.EMAIL, key=hashed).delete()
         for campaign_id in campaign_ids:
             progress.moved(campaign_id)
     return erased
@@ -483,8 +530,9 @@ def sign_on(
     client = client or Client()
     _require_open(campaign, now, organisations=True)
     contact_email = normalise_email(data.contact_email)
+    over_limit = record_attempt(client, contact_email, now=now)  # in autocommit: pledges.abuse
     with transaction.atomic():
-        over_limit = record_attempt(client, contact_email, now=now)
+        _serialise_mailbox(email_hash(contact_email))
         organisation = known_organisation(data.website)
         if organisation is not None:
             pledge = OrgPledge.objects.filter(organisation=organisation, campaign=campaign).first()
@@ -530,6 +578,16 @@ def sign_on(
             return OrgSignOnResult(pledge, "held")
         queue_email(pledge, "contact-confirm")
     return OrgSignOnResult(pledge, "new")
+
+
+def _serialise_mailbox(hashed: str) -> None:
+    """Take a transaction-long lock on this mailbox. A new organisation has no row to collide
+    on until its contact confirms, so the same contact's racing sign-ons of it run one after
+    another: the later ones find the first and send its link again. Other mailboxes are not
+    held up; SQLite runs one writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [hashed])
 
 
 def _sign_on_again(pledge: OrgPledge, *, address: str, over_limit: bool) -> OrgSignOnResult:

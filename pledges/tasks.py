@@ -2,7 +2,6 @@
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
@@ -71,6 +70,7 @@ def send_mailing_batch(mailing_id: int, attempt: int = 1) -> int:
             .order_by("pk")[:MAILING_BATCH_SIZE]
         )
         campaign = mailing.campaign
+        titles: dict[str, str] = {}  # the campaign's title in each signer's language
         for delivery in batch:
             signature = delivery.signature
             still_wanted = (
@@ -79,6 +79,8 @@ def send_mailing_batch(mailing_id: int, attempt: int = 1) -> int:
                 and signature.unsubscribed_at is None
             )
             if still_wanted:
+                if signature.language not in titles:
+                    titles[signature.language] = campaign.content(signature.language).title
                 token = make_token("unsubscribe", signature.pk)
                 unsubscribe_url = absolute_url(
                     "pledges:unsubscribe", language=signature.language, token=token
@@ -91,7 +93,11 @@ def send_mailing_batch(mailing_id: int, attempt: int = 1) -> int:
                             "mailing": mailing,
                             "campaign": campaign,
                             "unsubscribe_url": unsubscribe_url,
-                            "campaign_url": settings.SITE_URL + campaign.get_absolute_url(),
+                            # The campaign in the signer's language, as the rest of the email.
+                            "title": titles[signature.language],
+                            "campaign_url": absolute_url(
+                                "campaigns:detail", language=signature.language, slug=campaign.slug
+                            ),
                         },
                         language=signature.language,
                         headers={

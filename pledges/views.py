@@ -6,6 +6,7 @@ follow links); the button POSTs.
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,9 +14,13 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from campaigns import sharing
 from campaigns.access import access_campaign
 from campaigns.models import Campaign
 from campaigns.pages import public_page
+from campaigns.progress import campaign_progress
+from campaigns.views import render_campaign_page
+from lib.languages import recipient_language
 from lib.personal_data import retention_days
 from lib.public_forms import public_form
 from pledges import contact, queries, services, tokens
@@ -24,15 +29,39 @@ from pledges.emails import MAILBOX_TOKEN_LABEL
 from pledges.forms import EmailForm, OrgSignOnForm, SignatoryFilterForm, SignForm
 from pledges.models import ContactConfirmedPledge, Signature
 from pledges.services import CampaignNotOpen, OrgSignOnData, SignatureData
+from pledges.snapshots import SigningSnapshot, signing_snapshot
+from pledges.widgets import country_names, country_positions
 
 GET_POST = ["GET", "HEAD", "POST"]
 
 
-def link_problem(
-    request: HttpRequest, *, campaign: Campaign | None, expired: bool, status: int = 400
+def render_for(
+    request: HttpRequest, language: str, template: str, context: dict, *, status: int = 200
 ) -> HttpResponse:
-    return render(
+    """`render` for a page an emailed link opened: in the recipient's `language` (see
+    `lib.languages`), with the campaign's texts in that language as `content`."""
+    with recipient_language(request, language):
+        campaign = context.get("campaign")
+        if campaign is not None and "content" not in context:
+            context = {**context, "content": campaign.content(get_language())}
+        response = render(request, template, context, status=status)
+        response.headers["Content-Language"] = get_language()
+    return response
+
+
+def link_problem(
+    request: HttpRequest,
+    *,
+    campaign: Campaign | None,
+    expired: bool,
+    status: int = 400,
+    language: str = "",
+) -> HttpResponse:
+    """The page for a link that does not work; in `language` (the recipient's) once the
+    token has named them, otherwise in the language of the address."""
+    return render_for(
         request,
+        language,
         "pledges/link_problem.html",
         {"campaign": campaign, "expired": expired},
         status=status,
@@ -45,7 +74,10 @@ def link_problem(
 @public_form
 @require_http_methods(GET_POST)
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = access_campaign(request.user, slug)
+    # An anonymous POST signs against the cached snapshot of the campaign (no read of it);
+    # anything else, and a form sent back with errors, loads the whole campaign.
+    snapshot = _signing_snapshot(request, slug)
+    campaign = snapshot.campaign if snapshot else access_campaign(request.user, slug)
     if not campaign.collects_signatures:
         raise Http404("This campaign takes no signatures")
     form = SignForm(request.POST or None, ref=request.GET.get("ref"))
@@ -59,14 +91,29 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             )
             try:
                 services.sign(
-                    campaign, data, client=Client.from_request(request), partner=form.partner
+                    campaign,
+                    data,
+                    client=Client.from_request(request),
+                    partner=form.partner,
+                    statement_version_id=snapshot.statement_version_id if snapshot else None,
                 )
             except CampaignNotOpen:
                 form.add_error(None, _not_open_message())
             else:
                 return redirect("pledges:sign_done", slug=campaign.slug)
         status = 400
-    return render(request, "pledges/sign.html", {"campaign": campaign, "form": form}, status=status)
+        if snapshot:
+            campaign = access_campaign(request.user, slug)  # the page shows its texts
+    # The campaign page itself, the form in place (with its error summary when sent back).
+    return render_campaign_page(
+        request, campaign, extra={"sign_form": form if form.is_bound else None}, status=status
+    )
+
+
+def _signing_snapshot(request: HttpRequest, slug: str) -> SigningSnapshot | None:
+    if request.method != "POST" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None  # a page to render, or maybe staff: previews are access_campaign's
+    return signing_snapshot(slug)
 
 
 def _not_open_message() -> str:
@@ -75,8 +122,13 @@ def _not_open_message() -> str:
 
 @require_safe
 def sign_done(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "Check your email", with the share box: the moment people are keenest to pass it on."""
     campaign = access_campaign(request.user, slug)
-    return render(request, "pledges/check_email.html", {"campaign": campaign})
+    return render(
+        request,
+        "pledges/check_email.html",
+        {"campaign": campaign, "next_steps": sharing.next_steps(campaign)},
+    )
 
 
 def _signature_from_token(request: HttpRequest, slug: str, token: str, purpose: str):
@@ -104,11 +156,13 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         signature, outcome = services.confirm_signature(signature.pk)
     elif signature.status == Signature.Status.CONFIRMED:
         outcome = "already-confirmed"
-    return render(
-        request,
-        "pledges/confirm.html",
-        {"campaign": campaign, "signature": signature, "outcome": outcome},
-    )
+    context = {"campaign": campaign, "signature": signature, "outcome": outcome}
+    if outcome == "confirmed":
+        with recipient_language(request, signature.language):
+            # The public figure (it may lag the counting by a few seconds), and what next.
+            context["others"] = max(0, campaign_progress(campaign).signatures - 1)
+            context["next_steps"] = sharing.next_steps(campaign)
+    return render_for(request, signature.language, "pledges/confirm.html", context)
 
 
 @public_form
@@ -121,8 +175,9 @@ def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if request.method == "POST":
         signature = services.withdraw_signature(signature.pk)
         done = True
-    return render(
+    return render_for(
         request,
+        signature.language,
         "pledges/withdraw.html",
         {"campaign": campaign, "signature": signature, "done": done},
     )
@@ -147,8 +202,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         signature = services.unsubscribe(signature.pk)
         done = True
-    return render(
+    return render_for(
         request,
+        signature.language,
         "pledges/unsubscribe.html",
         {"campaign": signature.campaign, "done": done},
     )
@@ -183,7 +239,10 @@ def org_sign_on(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("pledges:org_sign_on_done", slug=campaign.slug)
         status = 400
     return render(
-        request, "pledges/org_sign_on.html", {"campaign": campaign, "form": form}, status=status
+        request,
+        "pledges/org_sign_on.html",
+        {"campaign": campaign, "content": campaign.content(get_language()), "form": form},
+        status=status,
     )
 
 
@@ -208,15 +267,11 @@ def contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
         pledge, outcome = contact.confirm_contact(pledge)
     elif pledge.status != ContactConfirmedPledge.Status.UNCONFIRMED:
         outcome = "already-confirmed"
-    return render(
+    return render_for(
         request,
+        pledge.contact_language,
         "pledges/contact_confirm.html",
-        {
-            "pledge": pledge,
-            "campaign": pledge.campaign,
-            "title": pledge.campaign.content(get_language()).title,
-            "outcome": outcome,
-        },
+        {"pledge": pledge, "campaign": pledge.campaign, "outcome": outcome},
     )
 
 
@@ -246,11 +301,21 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "organisations": organisations,
             "individuals": individuals,
-            "countries": queries.counts_by_country(campaign),
+            "countries": _in_page_language(queries.counts_by_country(campaign)),
             "next_individuals": _page_link(base, "before", individuals),
             "next_organisations": _page_link(base, "org_before", organisations),
         },
     )
+
+
+def _in_page_language(rows: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+    """Counts by country named and ordered (ties) as the page's country select names them.
+
+    The counts are cached for every language alike; the names are the page's own."""
+    language = get_language()
+    names, positions = country_names(language), country_positions(language)
+    named = [(code, names.get(code, name), people, orgs) for code, name, people, orgs in rows]
+    return sorted(named, key=lambda row: (-(row[2] + row[3]), positions.get(row[0], len(names))))
 
 
 def _page_link(base: dict, key: str, page) -> str | None:
@@ -311,14 +376,17 @@ def my_data_sent(request: HttpRequest) -> HttpResponse:
 
 
 def _mailbox_from_token(request: HttpRequest, token: str):
-    """The keyed hash of the mailbox a personal-data link was sent to.
+    """The keyed hash of the mailbox a personal-data link was sent to, and the language of
+    the email that carried it ("" for links from before emails named it).
 
-    Links name the mailbox by its hash; links sent before named the row, and still open."""
+    Links name the mailbox by its hash (`mailbox:<hash>:<language>`); links sent before
+    named the row (`<model label>:<pk>`), and still open."""
     try:
         value = tokens.read_token("my-data", token)
     except tokens.BadToken as exc:
-        return None, link_problem(request, campaign=None, expired=exc.expired)
-    label, _, key = value.rpartition(":") if isinstance(value, str) else ("", "", "")
+        return None, "", link_problem(request, campaign=None, expired=exc.expired)
+    parts = value.split(":") if isinstance(value, str) else []
+    label, key, language = (parts + ["", "", ""])[:3] if 2 <= len(parts) <= 3 else ("", "", "")
     hashed = ""
     if label == MAILBOX_TOKEN_LABEL and len(key) == 64:
         # Signed by us; once everything was erased, the link has nothing left to show.
@@ -332,20 +400,25 @@ def _mailbox_from_token(request: HttpRequest, token: str):
             .first()
         )
     if not hashed:
-        return None, link_problem(request, campaign=None, expired=False, status=404)
-    return hashed, None
+        return None, "", link_problem(request, campaign=None, expired=False, status=404)
+    return hashed, language, None
 
 
 @require_safe
 def my_data_show(request: HttpRequest, token: str) -> HttpResponse:
-    hashed, problem = _mailbox_from_token(request, token)
+    hashed, language, problem = _mailbox_from_token(request, token)
     if problem:
         return problem
-    response = render(
-        request,
-        "pledges/my_data_show.html",
-        {"data": services.mailbox_data(hashed), "token": token},
-    )
+    data = services.mailbox_data(hashed)
+    with recipient_language(request, language):
+        titles = {}  # each campaign's title in the page's language, read once per campaign
+        for row in (row for rows in data.values() for row in rows):
+            if row.campaign_id not in titles:
+                titles[row.campaign_id] = row.campaign.content(get_language())
+            row.campaign_content = titles[row.campaign_id]
+        response = render_for(
+            request, language, "pledges/my_data_show.html", {"data": data, "token": token}
+        )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -353,16 +426,18 @@ def my_data_show(request: HttpRequest, token: str) -> HttpResponse:
 @public_form
 @require_http_methods(GET_POST)
 def my_data_erase(request: HttpRequest, token: str) -> HttpResponse:
-    hashed, problem = _mailbox_from_token(request, token)
+    hashed, language, problem = _mailbox_from_token(request, token)
     if problem:
         return problem
     erased = None
     if request.method == "POST":
         erased = services.erase_mailbox(hashed)
-    response = render(
-        request,
-        "pledges/my_data_erase.html",
-        {"erased": erased, "show_url": reverse("pledges:my_data_show", args=[token])},
-    )
+    with recipient_language(request, language):
+        response = render_for(
+            request,
+            language,
+            "pledges/my_data_erase.html",
+            {"erased": erased, "show_url": reverse("pledges:my_data_show", args=[token])},
+        )
     response["Cache-Control"] = "no-store"
     return response

@@ -23,6 +23,19 @@ def country_choices(language: str | None) -> tuple[tuple[str, str], ...]:
         return (BLANK_CHOICE, *((code, str(name)) for code, name in countries))
 
 
+@lru_cache(maxsize=32)
+def country_names(language: str | None) -> dict[str, str]:
+    """Country code → name in `language`, from the same tuple the forms offer."""
+    return {code: name for code, name in country_choices(language) if code}
+
+
+@lru_cache(maxsize=32)
+def country_positions(language: str | None) -> dict[str, int]:
+    """Country code → its place in `language`'s sorted list: sort other country lists with
+    it (counts by country, tracker totals) and they read in the same order as the selects."""
+    return {code: place for place, code in enumerate(country_names(language))}
+
+
 @lru_cache(maxsize=1)
 def country_codes() -> frozenset[str]:
     """Every country code the country fields accept (the same in every language)."""

@@ -51,10 +51,24 @@
     var f = data.fundraising;
     if (f && f.currency && f.total_amount !== null) {
       var raised = node("p", "coalition-counter-figure");
-      raised.appendChild(node("strong", null, f.total_amount + " " + f.currency));
+      raised.appendChild(node("strong", null, money(f.total_amount, f.currency, lang)));
       wrap.appendChild(raised);
     }
     box.replaceChildren(wrap);
+  }
+
+  // The amount in the page's language, as our pages write it ("€2,734.56", "2734,56 €"),
+  // with the decimals the API sends (none for yen).
+  function money(amount, currency, lang) {
+    var places = (String(amount).split(".")[1] || "").length;
+    try {
+      return new Intl.NumberFormat(lang || undefined, {
+        style: "currency", currency: currency,
+        minimumFractionDigits: places, maximumFractionDigits: places,
+      }).format(Number(amount));
+    } catch (error) {
+      return amount + " " + currency;
+    }
   }
 
   function load(box) {

@@ -107,6 +107,13 @@ def results() -> dict:
             "worker_ids_that_claimed": 3,
             "ok": True,
         },  # fmt: skip
+        "flat": {
+            name: {
+                "loaded": {"rps": 1800.0, "p99_ms": 30.0},
+                "empty": {"rps": 1900.0, "p99_ms": 28.0},
+            }
+            for name in ("campaign_page", "progress", "badge", "signatories_page1")
+        },
         "two_nodes": {
             "before": [5, 5],
             "after": [6, 6],

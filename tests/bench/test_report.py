@@ -40,6 +40,10 @@ EXPECTED = """\
 | read scenario errors | 0 | 0 | yes |  |
 | export 1M CSV / psql \\copy (s) | 3.0 | <= 3 | yes | 12.0 s vs 4.0 s, 1000000 rows |
 | export peak RSS (MB) | 99 | < 300 | yes |  |
+| campaign page, 1000000 signatures / none (rps) | 0.947 | >= 0.8 | yes | 1800 vs 1900 req/s; p99 30.0 vs 28.0 ms |
+| progress JSON, 1000000 signatures / none (rps) | 0.947 | >= 0.8 | yes | 1800 vs 1900 req/s; p99 30.0 vs 28.0 ms |
+| badge.svg, 1000000 signatures / none (rps) | 0.947 | >= 0.8 | yes | 1800 vs 1900 req/s; p99 30.0 vs 28.0 ms |
+| signatory list, page 1, 1000000 signatures / none (rps) | 0.947 | >= 0.8 | yes | 1800 vs 1900 req/s; p99 30.0 vs 28.0 ms |
 | 3 db_workers drain 10000 email tasks, none twice | 0 | 0 | yes | 100.0 s, 100 tasks/s, 10000 emails sent |
 | two gunicorn nodes, same counter via Redis | [6, 6] | equal | yes | fresh on both after 0.50 s |
 

@@ -8,7 +8,7 @@ from bench import sign_crypto
 from lib import encryption, hashing, mailboxes
 from lib.encryption import decrypt
 from pledges import abuse
-from pledges.models import PledgeEmail, Signature, SigningAttempt
+from pledges.models import PledgeEmail, RateCount, Signature
 from tests.conftest import create_campaign
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +51,8 @@ def test_a_short_measurement_signs_in_both_modes_and_deletes_what_it_made():
     assert result["ok"], result
     assert result["outcomes"] == {"new": 16}  # 2 + 2 warm-up, 6 + 6 measured
     # Per sign: the name and the email are encrypted; the email is hashed by the service and by
-    # the rate limit, the client's IP address once.
-    assert (result["encrypts_per_sign"], result["hashes_per_sign"]) == (2, 3)
+    # the rate limit, the email's domain (for its rate limit) and the client's IP address once.
+    assert (result["encrypts_per_sign"], result["hashes_per_sign"]) == (2, 4)
     assert result["real_per_s"] > 0 and result["stand_in_per_s"] > 0
     assert result["ratio"] == pytest.approx(result["real_per_s"] / result["stand_in_per_s"])
     assert result["share_pct"] == pytest.approx((1 - result["ratio"]) * 100)
@@ -62,7 +62,7 @@ def test_a_short_measurement_signs_in_both_modes_and_deletes_what_it_made():
     )
     assert result["rows_deleted"] >= 16
     assert not Signature.objects.filter(campaign=campaign).exists()
-    assert not SigningAttempt.objects.exists()
+    assert not RateCount.objects.exists()
     assert not PledgeEmail.objects.filter(kind="signature-confirm").exists()
     assert DBTaskResult.objects.count() == tasks_before
     assert (encryption.encrypt, hashing.keyed_hash) == (real_encrypt, real_hash)

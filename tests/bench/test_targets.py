@@ -13,7 +13,7 @@ def rows_by_key(results: dict) -> dict[str, dict]:
 def test_every_target_has_its_own_key_and_label_and_a_good_run_meets_them_all(results):
     rows = judge(results)
     assert [row["key"] for row in rows] == [target.key for target in TARGETS]
-    assert len({row["key"] for row in rows}) == len(TARGETS) == 23
+    assert len({row["key"] for row in rows}) == len(TARGETS) == 27
     assert len({row["what"] for row in rows}) == len(TARGETS)
     assert [row["key"] for row in rows if not row["met"]] == []
 
@@ -163,10 +163,11 @@ def test_an_unmeasured_figure_is_shown_as_none_and_not_met(results):
 
 
 def test_a_run_without_export_or_scaling_leaves_their_targets_out(results):
-    del results["export"], results["drain"], results["two_nodes"]
+    del results["export"], results["drain"], results["two_nodes"], results["flat"]
     keys = [row["key"] for row in judge(results)]
     assert not {"export_vs_copy", "export_rss", "drain", "two_nodes"} & set(keys)
-    assert len(keys) == len(TARGETS) - 4
+    assert not [key for key in keys if key.startswith("flat_")]
+    assert len(keys) == len(TARGETS) - 8
 
 
 def test_a_run_of_the_in_process_sign_path_only_reports_its_two_targets(results):
@@ -194,3 +195,12 @@ def test_a_target_compares_with_its_goal():
     assert not with_verdict.met({"x": 0, "ok": False})
     assert not with_verdict.met({"x": 1, "ok": True})
     assert set(targets.COMPARE) >= {target.compare for target in TARGETS}
+
+
+def test_a_page_that_slows_with_the_rows_fails_the_flat_target(results):
+    results["flat"]["campaign_page"]["loaded"]["rps"] = 900.0  # half the empty figure
+    rows = rows_by_key(results)
+    assert rows["flat_campaign_page"]["measured"] == round(900 / 1900, 3)
+    assert rows["flat_campaign_page"]["met"] is False
+    assert rows["flat_progress"]["met"] is True
+    assert rows["flat_campaign_page"]["what"].startswith("campaign page, 1000000 signatures")

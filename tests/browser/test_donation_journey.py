@@ -79,7 +79,7 @@ def test_supporter_gives_through_checkout_and_the_open_books_show_the_gift(
         stripe_api.add_callback(
             responses.POST, "https://api.stripe.com/v1/checkout/sessions", callback=create_session
         )
-        page.get_by_role("link", name="Donate").click()
+        page.locator("main").get_by_role("link", name="Donate").click()
         page.locator("#id_amount_0").check()
         page.locator("#id_donor_name").fill("Nadia Listed")
         page.locator("#id_public_listing").check()

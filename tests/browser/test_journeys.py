@@ -43,7 +43,7 @@ def test_comms_drafts_translates_previews_and_launches_and_the_public_sees_it(
     page.locator(f"input[name=_selected_action][value='{campaign.pk}']").check()
     page.locator("select[name=action]").select_option("action_publish")
     page.get_by_role("button", name="Run").click()
-    page.get_by_text("1 campaign(s) updated.").wait_for()
+    page.get_by_text("1 campaign updated.").wait_for()
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.LIVE
 

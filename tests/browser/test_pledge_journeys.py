@@ -104,9 +104,7 @@ def test_organisation_signs_on_confirms_is_approved_and_listed(
     assert "Gaza Digital Rights Collective" not in page.locator("main").inner_text()
 
     staff_page(moderator)
-    run_admin_action(
-        page, site, "pledges/orgpledge/", pledge.pk, "approve", "1 sign-on(s) approved."
-    )
+    run_admin_action(page, site, "pledges/orgpledge/", pledge.pk, "approve", "1 sign-on approved.")
 
     page.goto(f"{site.url}/c/refuse/signatories/")
     listed = page.locator("main").inner_text()
@@ -163,7 +161,7 @@ def test_commitment_pledged_confirmed_approved_reported_fulfilled_and_tracked(
             "commitments/commitmentupdate/",
             update.pk,
             "accept",
-            "1 update(s) accepted.",
+            "1 update accepted.",
         )
 
         contact.goto(f"{site.url}/c/bds/tracker/")

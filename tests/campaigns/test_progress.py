@@ -3,10 +3,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaigns import progress
 from pledges import services
+from tests.catalogue import CONTEXT, extra_translations
 from tests.pledges.conftest import sign
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,33 @@ def test_a_signing_spike_recounts_once_per_read_not_once_per_commit(
     assert figures.signatures == 5
     with django_assert_num_queries(0):
         assert progress.campaign_progress(campaign) == figures
+
+
+FIGURE = "progress figure, after its count" + CONTEXT
+
+
+@pytest.mark.parametrize(
+    ("key", "one", "two"),
+    [
+        ("signatures", "signature", "signatures"),
+        ("organisations", "organisation", "organisations"),
+        ("commitments_fulfilled", "commitment fulfilled", "commitments fulfilled"),
+    ],
+)
+def test_a_figures_label_agrees_with_its_count(key, one, two):
+    """ "1 commitments fulfilled" no more; the name without a count stays plural."""
+    assert progress.Figure(key, 1, None).label == one
+    assert progress.Figure(key, 2, None).label == two
+    assert progress.Figure(key, 0, None).label == two
+    assert progress.Figure(key, 1, None).name == two
+
+
+def test_a_figures_label_takes_every_plural_form_of_the_language():
+    """Arabic has six forms: 0, 1, 2, 3–10, 11–99, and 100, 101, 102…"""
+    forms = ["صفر", "توقيع واحد", "توقيعان", "توقيعات", "توقيعًا", "توقيع"]
+    with (
+        translation.override("ar"),
+        extra_translations("ar", {(FIGURE + "signature", i): f for i, f in enumerate(forms)}),
+    ):
+        labels = [progress.Figure("signatures", n, None).label for n in (0, 1, 2, 3, 11, 100)]
+    assert labels == forms

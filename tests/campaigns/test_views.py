@@ -44,7 +44,7 @@ def test_arabic_pages_are_right_to_left(client, campaign):
     body = client.get("/ar/c/refuse/").content.decode()
     assert '<html lang="ar" dir="rtl">' in body
     # The untranslated statement keeps its own language and direction.
-    assert '<div class="statement" lang="en" dir="ltr">' in body
+    assert '<div class="statement" id="statement" lang="en" dir="ltr">' in body
 
 
 def test_unknown_language_prefix_is_404(client, campaign):
@@ -77,12 +77,16 @@ def test_campaign_page_has_social_meta_and_plain_share_links(client, campaign):
     assert '<meta property="og:title" content="Campaign refuse">' in body
     assert 'name="twitter:card"' in body
     assert "http://testserver/c/refuse/" in body
-    assert "<script" not in body
+    assert re.findall(r"<script[^>]*>", body) == ['<script src="/static/js/share.js" defer>']
 
 
-def test_progress_bars_show_each_goal(client, campaign):
+def test_progress_shows_the_next_milestone_and_each_goal(client, campaign):
     body = client.get("/c/refuse/").content.decode()
-    assert body.count("<progress") == 2
+    # The main figure has a bar towards its next milestone, not the far goal.
+    assert body.count("<progress") == 1
+    assert '<progress max="100" value="0"' in body
+    assert "Next milestone: 100 · goal 1,000" in body
+    assert "organisations · goal 50" in body
 
 
 def _decode_png(data: bytes) -> str:

@@ -1,5 +1,7 @@
 """The public tracker: totals that match the rows, filters, pages per target and organisation."""
 
+import re
+
 import pytest
 from django.db.models import Count
 
@@ -152,7 +154,7 @@ def test_tracker_query_count_does_not_grow_with_rows(client, drive, django_asser
 
 def test_target_page_lists_who_is_leaving_it(client, drive):
     body = client.get("/targets/alphabet/").content.decode()
-    assert "Who is leaving Alphabet (Google)" in body
+    assert "Who is leaving <bdi>Alphabet (Google)</bdi>" in body
     assert "Red Comunitaria" in body
     assert "Sindicato Digital" in body  # "all listed targets" includes this one
     assert "Migration started" in body
@@ -238,3 +240,40 @@ def test_commitments_of_a_drive_returned_to_draft_leave_every_public_list(drive)
     transition(drive, Campaign.Status.DRAFT, by=None)
     assert not tracker.public_commitments().exists()
     assert not tracker.target_commitments(target).exists()
+
+
+def test_tracker_totals_are_one_grouped_query_then_served_from_the_cache(
+    drive, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        totals = tracker.commitment_totals(drive)
+    with django_assert_num_queries(0):
+        assert tracker.commitment_totals(drive) == totals
+    by_status = {t.key: t.count for t in totals.by_status}
+    assert totals.total == sum(by_status.values()) == tracker.public_commitments(drive).count()
+    # A filter is its own entry: counted from its own rows.
+    filtered = tracker.commitment_totals(drive, CommitmentFilters(country="AR"))
+    assert filtered.organisations == 1
+
+
+def totals_lead(body: str) -> str:
+    return re.search(r'<p class="totals-lead">(.*?)</p>', body, re.S).group(1)
+
+
+def test_the_totals_agree_with_their_counts(client, drive):
+    """3 commitments by 2 organisations; one of one is not "1 … organisations"."""
+    assert totals_lead(client.get("/c/bds/tracker/").content.decode()) == (
+        "3 commitments by 2 organisations"
+    )
+    one = client.get("/c/bds/tracker/", {"q": "Sindicato"}).content.decode()
+    assert totals_lead(one) == "1 commitment by 1 organisation"
+
+
+def test_the_drives_title_falls_back_with_its_language_and_direction(client, drive):
+    """An English title on an Arabic page says it is English, and runs left to right."""
+    body = client.get("/ar/c/bds/tracker/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in body
+    assert 'lang="en" dir="auto">Campaign bds</a>' in body
+    assert "<bdi>Sindicato Digital</bdi>" in body  # names keep their own direction
+    target = client.get("/ar/targets/alphabet/").content.decode()
+    assert "<h1><bdi>Alphabet (Google)</bdi></h1>" in target

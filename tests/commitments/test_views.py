@@ -258,8 +258,9 @@ def test_campaign_page_shows_organisations_and_commitments_fulfilled(client, dri
     commitment = approved_commitment(drive)
     commitment_services.fulfil_commitment(commitment, by=moderator)
     body = client.get("/c/bds/").content.decode()
-    assert "commitments fulfilled" in body
-    assert "<strong>1</strong> organisations" in body
+    # One of each: the labels agree with the count (not "1 commitments fulfilled").
+    assert "<strong>1</strong> commitment fulfilled<" in body
+    assert "<strong>1</strong> organisation<" in body
 
 
 def test_contact_of_a_commitment_pledge_can_see_and_erase_their_data(client, drive):
@@ -294,3 +295,30 @@ def test_links_emailed_before_commitments_moved_app_still_open(client, drive):
     page = client.get(f"/my-data/{my_data}/")
     assert page.status_code == 200
     assert "Commitment pledges you are the contact for" in page.content.decode()
+
+
+def test_the_contacts_report_page_speaks_their_language_without_its_prefix(client, db):
+    spanish = create_drive("bds-es", translations={"es": {"title": "Campaña BDS"}})
+    approved = approved_pledge(spanish, boycott(), contact_language="es")
+    path = report_path(approved)
+    assert path.startswith("/es/commitments/report/")  # as the emails link it
+    response = client.get(path.removeprefix("/es"))
+    body = response.content.decode()
+    assert '<html lang="es"' in body and response["Content-Language"] == "es"
+    assert "<h1>Informar de los avances</h1>" in body
+    assert '<bdi lang="es">Campaña BDS</bdi>' in body and "Campaign bds-es" not in body
+    # A report with errors comes back in Spanish too, Django's own messages included.
+    commitment = approved.commitments.get()
+    refused = client.post(
+        path.removeprefix("/es"), {"commitment": commitment.pk, "status": "pledged-ish"}
+    )
+    assert refused.status_code == 400
+    assert '<html lang="es"' in refused.content.decode()
+    assert "Escoja una opción válida" in refused.content.decode()
+    # And so does the thank-you once it is sent.
+    sent = client.post(
+        path.removeprefix("/es"),
+        {"commitment": commitment.pk, "status": "in_progress", "note": "Empezamos"},
+        follow=True,
+    )
+    assert "Gracias. Nuestro equipo de moderación revisará" in sent.content.decode()

@@ -115,4 +115,4 @@ def test_transition_table_refuses_going_back():
 def test_demo_gifts_load_once(fundraiser):
     call_command("load_demo", "--password", "demo-pass-123", stdout=io.StringIO())
     call_command("load_demo", "--password", "demo-pass-123", stdout=io.StringIO())
-    assert Donation.objects.filter(offline_reference__startswith="DEMO-").count() == 2
+    assert Donation.objects.filter(offline_reference__startswith="DEMO-").count() == 3

@@ -5,8 +5,12 @@ import threading
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
-from pledges.models import Organisation, OrgPledge, Signature, StatementVersion
+from lib.hashing import keyed_hash
+from lib.mailboxes import email_hash
+from pledges.abuse import Client, record_attempt
+from pledges.models import Organisation, OrgPledge, RateCount, Signature, StatementVersion
 from tests.conftest import create_campaign
 from tests.pledges.conftest import org_data, signature_data
 
@@ -93,11 +97,66 @@ def test_racing_signs_of_one_mailbox_send_no_more_emails_than_the_limit():
 
     campaign = create_campaign("flood")
     spellings = ["amina.yusuf@gmail.com", "aminayusuf+x@googlemail.com", "AminaYusuf@gmail.com"]
+    now = timezone.now()  # one rate-limit window for all, even at the turn of an hour
     results = run_together(
         32,
-        lambda: services.sign(campaign, signature_data(email=spellings[threading.get_ident() % 3])),
+        lambda: services.sign(
+            campaign, signature_data(email=spellings[threading.get_ident() % 3]), now=now
+        ),
     )
-    assert Signature.objects.filter(campaign=campaign).count() == 1
+    (signature,) = Signature.objects.filter(campaign=campaign)
     emails = PledgeEmail.objects.filter(kind="signature-confirm").count()
-    assert emails == 5
-    assert sum(r.outcome in ("new", "resent") for r in results) == 5
+    # The counters are taken before the signing transaction: the attempts under the limit
+    # (the first five counted) all get a link, unless an attempt over it won the INSERT
+    # first; then the row is suspect and nobody gets one. Never more than five.
+    assert emails == (5 if signature.status == Signature.Status.PENDING else 0)
+    assert signature.status in (Signature.Status.PENDING, Signature.Status.SUSPECT)
+    assert sum(r.outcome in ("new", "resent") for r in results) == emails
+    assert RateCount.objects.get(scope="email").count == 32
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_racing_attempts_of_one_address_each_get_their_own_count():
+    """The upsert's row lock orders them: 24 at once count 1…24 on each counter, and exactly
+    those past the per-email limit (5 an hour) are over it."""
+    now = timezone.now()
+    results = run_together(
+        24, lambda: record_attempt(Client(ip_hash="office"), "Kofi@Bulk.example", now=now)
+    )
+    assert sorted(results) == [False] * 5 + [True] * 19
+    assert dict(RateCount.objects.values_list("scope", "count")) == {
+        "email": 24,
+        "domain": 24,
+        "ip": 24,
+    }
+    assert set(RateCount.objects.values_list("key", flat=True)) == {
+        email_hash("kofi@bulk.example"),
+        keyed_hash("bulk.example", purpose="domain"),
+        "office",
+    }
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_racing_signers_of_one_mailbox_leave_one_row_without_a_savepoint(settings):
+    """Eight at once through the snapshot's path (a known statement version): one INSERT
+    wins, the others wait for it and answer as repeat signings."""
+    from pledges import services
+
+    settings.PLEDGE_RATE_LIMITS = {"email": (100, 3600)}  # which attempt inserts is luck
+    campaign = create_campaign("race")
+    version = services.record_statement_version(campaign)
+    results = run_together(
+        8,
+        lambda: services.sign(
+            campaign,
+            signature_data(email="same@example.org"),
+            statement_version_id=version.pk,
+            client=Client(ip_hash=f"ip-{threading.get_ident()}"),
+        ),
+    )
+    (signature,) = Signature.objects.filter(campaign=campaign)
+    assert signature.statement_version == version
+    assert sorted(r.outcome for r in results) == ["new"] + ["resent"] * 7
+    assert all(r.signature.pk == signature.pk for r in results)

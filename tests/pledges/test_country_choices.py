@@ -1,7 +1,9 @@
 """The country lists: one localised, sorted tuple per language, shared by every form."""
 
 import copy
+import re
 import unicodedata
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,6 +12,8 @@ from django_countries import countries
 
 from pledges.forms import OrgSignOnForm, SignatoryFilterForm, SignForm, country_field
 from pledges.widgets import country_choices
+from tests.commitments.helpers import create_drive
+from tests.pledges.conftest import signed_and_confirmed
 
 ARABIC_ALPHABET = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 
@@ -135,3 +139,53 @@ def test_the_campaign_page_lists_countries_in_its_language(client, campaign):
     assert '<option value="DE">Alemania</option>' in spanish
     arabic = client.get("/ar/c/refuse/").content.decode()
     assert '<option value="DE">ألمانيا</option>' in arabic
+
+
+def page_countries(body: str, name: str = "country") -> list[tuple[str, str]]:
+    """The options of the page's country <select> named `name`."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', body, re.S)
+    assert select, f"no {name} select"
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1))
+    return [(code, unescape(name)) for code, name in options]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/c/refuse/organisations/sign/",  # the organisation sign-on form
+        "/c/refuse/signatories/",  # the signatory list's filter
+        "/c/bds/commitments/pledge/",  # the commitment pledge form
+        "/c/bds/tracker/",  # the tracker's filter
+    ],
+)
+@pytest.mark.parametrize(
+    ("language", "spain", "germany"), [("es", "España", "Alemania"), ("ar", "أسبانيا", "ألمانيا")]
+)
+def test_every_country_select_is_named_and_sorted_in_the_pages_language(
+    client, campaign, path, language, spain, germany
+):
+    create_drive()
+    options = page_countries(client.get(f"/{language}{path}").content.decode())
+    assert options == list(country_choices(language))
+    names = dict(options)
+    assert (names["ES"], names["DE"]) == (spain, germany)
+    if language == "es":  # Spanish collation: accents do not sort apart
+        at = [name for _code, name in options].index
+        assert at("Anguila") < at("Antártida") < at("Antigua y Barbuda")
+
+
+@pytest.mark.django_db
+def test_counts_by_country_are_named_and_ordered_in_each_pages_language(client, campaign):
+    """The counts are cached for every language alike; the names are each page's own."""
+    signed_and_confirmed(campaign, country="ES")
+    signed_and_confirmed(campaign, email="hans@example.org", country="DE")
+    arabic = client.get("/ar/c/refuse/signatories/").content.decode()
+    spanish = client.get("/es/c/refuse/signatories/").content.decode()
+    arabic_table = arabic.split('id="countries-heading"')[1]
+    spanish_table = spanish.split('id="countries-heading"')[1]
+    assert "<td>ألمانيا</td>" in arabic_table and "Alemania" not in arabic_table
+    assert "<td>Alemania</td>" in spanish_table and "ألمانيا" not in spanish_table
+    # A tie is ordered as the page's select orders the names: س before ل, A before E.
+    assert arabic_table.index("أسبانيا") < arabic_table.index("ألمانيا")
+    assert spanish_table.index("Alemania") < spanish_table.index("España")

@@ -51,6 +51,7 @@ MODELS: dict[str, tuple[set[str], set[str]]] = {
     "donations.offlinegift": ({FIN}, {FIN}),
     "donations.exchangerate": ({FIN}, {FIN}),
     "donations.stripeevent": ({FIN}, NOBODY),
+    "donations.givingmethod": ({FIN}, {FIN}),
     "partners.webhooksubscription": ({COMMS}, NOBODY),
     "partners.webhookdelivery": ({COMMS}, NOBODY),
 }

@@ -9,9 +9,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
-from campaigns import services
+from campaigns import pages, services
 from campaigns.models import Campaign, CampaignTranslation, Target
 from commitments.demo import load_commitments_demo
+from demo.translations import TRANSLATIONS
 from donations.demo import load_demo_gifts
 from pledges.demo import load_pledges_demo
 from staff.roles import COMMUNICATIONS, FINANCE, MODERATORS
@@ -44,23 +45,7 @@ CAMPAIGNS = [
         "call_to_action": "Sign the statement",
         "signature_goal": 10000,
         "organisation_goal": 500,
-        "translations": {
-            "es": (
-                "Rechazamos la extracción de datos de las grandes tecnológicas",
-                "Una carta abierta de grupos tecnológicos que no venderán a sus comunidades.",
-                "Firma la declaración",
-            ),
-            "fr": (
-                "Nous refusons l'extraction de données des géants du numérique",
-                "Une lettre ouverte de collectifs technologiques qui ne vendront pas leurs communautés.",
-                "Signer la déclaration",
-            ),
-            "ar": (
-                "نرفض استخراج البيانات من قبل شركات التكنولوجيا الكبرى",
-                "رسالة مفتوحة من مجموعات تقنية لن تبيع مجتمعاتها.",
-                "وقّع البيان",
-            ),
-        },
+        "translations": TRANSLATIONS["refuse-extraction"],
     },
     {
         "slug": "big-tech-bds",
@@ -72,18 +57,7 @@ CAMPAIGNS = [
         "call_to_action": "Pledge a commitment",
         "organisation_goal": 200,
         "targets": [slug for slug, *_ in TARGETS],
-        "translations": {
-            "es": (
-                "Campaña BDS contra las grandes tecnológicas",
-                "Organizaciones se comprometen a boicotear, desinvertir y sancionar a las grandes tecnológicas.",
-                "Asume un compromiso",
-            ),
-            "pt": (
-                "Campanha BDS contra as big techs",
-                "Organizações se comprometem a boicotar, desinvestir e sancionar as big techs.",
-                "Assuma um compromisso",
-            ),
-        },
+        "translations": TRANSLATIONS["big-tech-bds"],
     },
     {
         "slug": "coalition-fund",
@@ -94,18 +68,7 @@ CAMPAIGNS = [
         "call_to_action": "Donate",
         "fundraising_goal_minor": 5_000_000,
         "fundraising_currency": "EUR",
-        "translations": {
-            "fr": (
-                "Financez la coalition",
-                "Indépendants des géants du numérique, donc financés par les gens.",
-                "Faire un don",
-            ),
-            "ar": (
-                "موّلوا التحالف",
-                "الاستقلال عن شركات التكنولوجيا الكبرى يعني تمويلًا من الناس.",
-                "تبرّع",
-            ),
-        },
+        "translations": TRANSLATIONS["coalition-fund"],
     },
 ]
 
@@ -149,17 +112,16 @@ class Command(BaseCommand):
                 target_slugs = spec.pop("targets", [])
                 campaign, _ = Campaign.objects.update_or_create(slug=spec["slug"], defaults=spec)
                 campaign.targets.set(Target.objects.filter(slug__in=target_slugs))
-                for language, (title, summary, cta) in translations.items():
+                for language, texts in translations.items():
                     CampaignTranslation.objects.update_or_create(
-                        campaign=campaign,
-                        language=language,
-                        defaults={"title": title, "summary": summary, "call_to_action": cta},
+                        campaign=campaign, language=language, defaults=texts
                     )
                 if campaign.status != Campaign.Status.LIVE:
                     if campaign.status == Campaign.Status.CLOSED:
                         services.transition(campaign, Campaign.Status.LIVE, by=None)
                     else:
                         services.publish(campaign, by=None)
+            pages.changed()  # texts rewritten in place: stored pages and snapshots go
             User = get_user_model()
             for username, group, superuser in USERS:
                 user, _ = User.objects.get_or_create(username=username)

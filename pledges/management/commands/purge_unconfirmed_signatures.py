@@ -6,7 +6,7 @@ from pledges import services
 class Command(BaseCommand):
     help = (
         "Delete signatures (and organisational sign-ons) never confirmed within N days, "
-        "and old rate-limit logs. Safe to run twice; run it daily from cron."
+        "and old rate-limit counters. Safe to run twice; run it daily from cron."
     )
 
     def add_arguments(self, parser):
