@@ -183,13 +183,20 @@ def campaign_page(load: Load) -> dict:
 
 
 def signatory_pages(load: Load) -> dict:
-    """The signatory list's first page, and a page 90 % of the way down (a crawler's last)."""
-    log("3. signatory list, page 1 and 90 % deep")
+    """The signatory list's first page as the public gets it (stored bytes), the same page
+    rendered every time (an empty `?q=` bypasses the store), and a page 90 % of the way down
+    (a crawler's last; also rendered every time): deep pages must cost what the first does."""
+    log("3. signatory list, page 1 (stored and rendered) and 90 % deep")
     first = load.wrk("get", BENCH_PATH=f"/c/{SLUG}/signatories/")
+    rendered = load.wrk("get", BENCH_PATH=f"/c/{SLUG}/signatories/?q=")
     cursor = checks.signatory_cursor(SLUG, tenths=9)
     deep = load.wrk("get", BENCH_PATH=f"/c/{SLUG}/signatories/?before={cursor}")
     deep["cursor"] = cursor
-    return {"signatories_page1": first, "signatories_deep": deep}
+    return {
+        "signatories_page1": first,
+        "signatories_page1_rendered": rendered,
+        "signatories_deep": deep,
+    }
 
 
 WEB = (baseline, sign_intake, counter_reads, campaign_page, signatory_pages)

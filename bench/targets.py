@@ -287,16 +287,17 @@ TARGETS: list[Target] = [
     ),
     Target(
         "signatories_deep_p50",
-        "signatories deep page / page 1 (p50 latency)",
+        "signatories deep page / page 1, both rendered (p50 latency)",
         lambda r: ratio(
             r["scenarios"]["signatories_deep"]["p50_ms"],
-            r["scenarios"]["signatories_page1"]["p50_ms"],
+            r["scenarios"]["signatories_page1_rendered"]["p50_ms"],
         ),
         goal=2,
         compare="<=",
         digits=3,
         note=lambda r: (
-            f"page 1 {r['scenarios']['signatories_page1']['rps']:.0f} req/s, "
+            f"page 1 {r['scenarios']['signatories_page1_rendered']['rps']:.0f} req/s rendered, "
+            f"{r['scenarios']['signatories_page1']['rps']:.0f} req/s stored; "
             f"deep {r['scenarios']['signatories_deep']['rps']:.0f} req/s"
         ),
     ),

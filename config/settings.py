@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "donations",
     "commitments",
     "api",
+    "workspace",
     "demo",
 ]
 # The benchmark's baseline views (bench/, `make bench`): never installed unless asked for.

@@ -26,6 +26,7 @@ urlpatterns = [
 # Pages people read: English unprefixed, other languages under /<lang>/.
 urlpatterns += i18n_patterns(
     path(f"{settings.ADMIN_PATH}two-factor/", include("staff.two_factor")),
+    path(f"{settings.ADMIN_PATH}workspace/", include("workspace.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("campaigns.urls")),
     path("", include("donations.urls")),

@@ -5,11 +5,14 @@ confirms by email, then a moderator's decision — so later pledge kinds (BDS co
 reuse the same services in `pledges/services.py`.
 """
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -239,6 +242,12 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def kind_label(self) -> str:
+        """`get_kind_display`, from one dict per language: on a list of 50 organisations the
+        stock method's per-call rebuild of the choices was a third of the page's time."""
+        return _kind_labels(get_language() or settings.LANGUAGE_CODE).get(self.kind, self.kind)
+
 
 class ContactConfirmedPledge(models.Model):
     """A pledge made by an organisation through a private contact person, then moderated."""
@@ -389,3 +398,11 @@ class UpdateDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mailing_id} → {self.signature_id}"
+
+
+@lru_cache(maxsize=16)
+def _kind_labels(language: str) -> dict[str, str]:
+    from django.utils import translation
+
+    with translation.override(language):
+        return {value: str(label) for value, label in Organisation.Kind.choices}

@@ -49,6 +49,7 @@ def results() -> dict:
             "embed_under_load": beside_signers(10, 300, 900, 900),
             "campaign_page": wrk(400, 60, 120),
             "signatories_page1": wrk(200, 100, 200),
+            "signatories_page1_rendered": wrk(190, 100, 200),
             "signatories_deep": wrk(180, 150, 250, cursor=12345),
         },
         "sign_crypto": {

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class WorkspaceConfig(AppConfig):
+    """The staff's web surface above the domain apps (as `api/` is the partners'): the
+    moderation queues, the campaign dashboard and the staff home. No models of its own
+    beyond staff preferences; every change goes through the owning app's services."""
+
+    name = "workspace"
+    verbose_name = "Staff workspace"
