@@ -152,6 +152,6 @@ def campaign_detail_payload(
                 "description": t.statement,
                 "call_to_action": t.call_to_action,
             }
-            for t in campaign.translations.all()
+            for t in campaign.public_translations()
         ],
     }

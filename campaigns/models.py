@@ -173,13 +173,16 @@ class Campaign(models.Model):
     def collects_donations(self) -> bool:
         return self.kind == self.Kind.FUNDRAISER or self.fundraising_goal_minor is not None
 
-    def content(self, language: str | None) -> CampaignContent:
-        """Texts in `language`, falling back field by field to the default language."""
-        translation = None
-        if language and language != self.default_language:
-            translation = next((t for t in self.translations.all() if t.language == language), None)
-        fields = ("title", "summary", "statement", "call_to_action")
-        values = {name: (getattr(translation, name, "") or getattr(self, name)) for name in fields}
+    def content(self, language: str | None, *, drafts: bool = False) -> CampaignContent:
+        """Texts in `language`, falling back field by field to the default language.
+
+        A translation awaiting approval is not the public's yet: it falls back as a whole to
+        the default language, unless `drafts` (staff previews)."""
+        translation = self.translation(language, drafts=drafts)
+        values = {
+            name: (getattr(translation, name, "") or getattr(self, name))
+            for name in CampaignTranslation.TEXT_FIELDS
+        }
         statement_language = (
             translation.language
             if translation is not None and translation.statement
@@ -191,21 +194,67 @@ class Campaign(models.Model):
             **values,
         )
 
+    def translation(self, language: str | None, *, drafts: bool = False):
+        """The (prefetched) translation into `language`, if any and, unless `drafts`, approved."""
+        if not language or language == self.default_language:
+            return None
+        found = next((t for t in self.translations.all() if t.language == language), None)
+        return found if found is not None and (drafts or found.is_approved) else None
+
+    def public_translations(self) -> list["CampaignTranslation"]:
+        """Approved translations: what the public pages, the API and the embeds show."""
+        return [t for t in self.translations.all() if t.is_approved]
+
     def available_languages(self) -> list[str]:
-        return [self.default_language] + [t.language for t in self.translations.all()]
+        return [self.default_language] + [t.language for t in self.public_translations()]
 
 
 class CampaignTranslation(models.Model):
+    """The campaign's texts in another language.
+
+    A translation is public once approved (`approved_at`): an edit by someone who may approve
+    any translation (Communications) approves it; a translator's edit waits for Communications
+    or a second translator of the language (`campaigns.services.save_translation`). Rows
+    written by code (the demo, imports) are approved unless told otherwise."""
+
+    TEXT_FIELDS = ("title", "summary", "statement", "call_to_action")
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     statement = models.TextField(_("statement (Markdown)"), max_length=50000, blank=True)
     call_to_action = models.CharField(_("call to action"), max_length=120, blank=True)
+    approved_at = models.DateTimeField(
+        _("approved at"), null=True, blank=True, default=timezone.now, editable=False
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # Who last changed the texts: a translator may not approve their own words.
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("edited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("translation")
         verbose_name_plural = _("translations")
+        permissions = [
+            ("approve_campaigntranslation", "Can approve translations in every language")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "language"], name="campaign_translation_unique_language"
@@ -214,6 +263,42 @@ class CampaignTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign.slug} [{self.language}]"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+    def missing_fields(self) -> list[str]:
+        """Texts the default language has and this translation lacks ("statement"), in
+        form order; empty when the translation is complete."""
+        return [
+            name
+            for name in self.TEXT_FIELDS
+            if getattr(self.campaign, name).strip() and not getattr(self, name).strip()
+        ]
+
+
+class TranslatorLanguage(models.Model):
+    """A language a member of the Translators group may translate campaigns into."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("translator"),
+        on_delete=models.CASCADE,
+        related_name="translator_languages",
+    )
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+
+    class Meta:
+        ordering = ["user__username", "language"]
+        verbose_name = _("translator language")
+        verbose_name_plural = _("translator languages")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "language"], name="translator_language_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} [{self.language}]"
 
 
 class Tally(models.Model):

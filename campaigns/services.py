@@ -4,12 +4,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns import pages
-from campaigns.models import Campaign
+from campaigns import access, pages
+from campaigns.models import Campaign, CampaignTranslation
 from campaigns.tasks import notify_campaign_launched
 from lib.transitions import InvalidTransition
 from staff import audit
@@ -130,3 +130,85 @@ def statement_edited(campaign: Campaign) -> None:
     for listener in _statement_listeners:
         listener(campaign)
     pages.changed()  # signing snapshots hold the statement version: they go, on commit
+
+
+# A translation's own lifecycle: written (awaiting approval) → approved (public).
+
+
+def save_translation(
+    translation: CampaignTranslation,
+    *,
+    by: AbstractBaseUser,
+    text_changed: bool,
+    approve: bool = False,
+    now: datetime | None = None,
+) -> CampaignTranslation:
+    """Store a translation edited in the staff area and decide whether it is public.
+
+    An edit by someone who approves every translation (Communications) approves it; a
+    translator's edit waits for approval (Communications, or another translator of the
+    language), since the public reads it under the coalition's name. `approve` approves the
+    unchanged text, if `by` may (`access.may_approve_translation`)."""
+    now = now or timezone.now()
+    if not access.may_edit_translation(by, translation.language):
+        raise PermissionDenied
+    adding = translation._state.adding
+    if not (text_changed or adding or approve):
+        return translation
+    with transaction.atomic():
+        if text_changed or adding:
+            translation.edited_by = by
+            translation.edited_at = now
+            if access.approves_every_translation(by):
+                _mark_approved(translation, by, now)
+            else:
+                translation.approved_at = translation.approved_by = None
+        elif approve and not translation.is_approved:
+            if not access.may_approve_translation(by, translation):
+                raise PermissionDenied
+            _mark_approved(translation, by, now)
+        translation.full_clean()
+        translation.save()
+        audit.record(
+            "campaign.translation_approve"
+            if approve and not text_changed and not adding
+            else "campaign.translation_edit",
+            actor=by,
+            target=translation.campaign,
+            details={
+                "slug": translation.campaign.slug,
+                "language": translation.language,
+                "approved": translation.is_approved,
+            },
+        )
+        pages.changed()
+    return translation
+
+
+def approve_translation(
+    translation: CampaignTranslation, *, by: AbstractBaseUser, now: datetime | None = None
+) -> CampaignTranslation:
+    """Make a translation awaiting approval public (PermissionDenied if `by` may not)."""
+    return save_translation(translation, by=by, text_changed=False, approve=True, now=now)
+
+
+def delete_translation(translation: CampaignTranslation, *, by: AbstractBaseUser) -> None:
+    """Remove a translation (Communications): its readers get the default language."""
+    if access.translation_languages(by) is not None or not by.has_perm(
+        "campaigns.delete_campaigntranslation"
+    ):
+        raise PermissionDenied
+    with transaction.atomic():
+        audit.record(
+            "campaign.translation_delete",
+            actor=by,
+            target=translation.campaign,
+            details={"slug": translation.campaign.slug, "language": translation.language},
+        )
+        translation.delete()
+        pages.changed()
+
+
+def _mark_approved(translation: CampaignTranslation, by: AbstractBaseUser, now: datetime) -> None:
+    translation.approved_at = now
+    translation.approved_by = by

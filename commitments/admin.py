@@ -11,13 +11,25 @@ from django.utils.translation import ngettext_lazy
 from commitments import services as commitment_services
 from commitments.forms import CommitmentUpdateForm
 from commitments.models import Commitment, CommitmentPledge, CommitmentUpdate
+from donations.money import format_money
 from pledges.admin import ContactForModeratorsMixin, ModerationQueueMixin, run_action
 from staff.admin_readonly import ReadOnlyAdmin
 
 
-class CommitmentInline(admin.TabularInline):
+class AmountInMajorUnits:
+    """A divestment's amount as people read it ("€2,500,000.00", "¥5,000"), never the minor
+    units the row stores."""
+
+    @admin.display(description=_("Amount"))
+    def amount(self, obj: Commitment) -> str:
+        if obj.amount_minor is None:
+            return "—"
+        return format_money(obj.amount_minor, obj.currency)
+
+
+class CommitmentInline(AmountInMajorUnits, admin.TabularInline):
     model = Commitment
-    fields = ["kind", "other_kind", "target", "action", "amount_minor", "currency", "deadline",
+    fields = ["kind", "other_kind", "target", "action", "amount", "deadline",
               "status"]  # fmt: skip
     readonly_fields = fields
     extra = 0
@@ -86,15 +98,17 @@ def _post_update(commitment, *, by, status, note, evidence_url):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ReadOnlyAdmin):
+class CommitmentAdmin(AmountInMajorUnits, ReadOnlyAdmin):
     list_display = ["__str__", "organisation", "campaign", "target", "status", "deadline",
                     "pledge_status"]  # fmt: skip
     list_filter = ["status", "kind", "pledge__status", "pledge__campaign", "target"]
     list_select_related = ["pledge__organisation", "pledge__campaign", "target"]
     search_fields = ["pledge__organisation__name", "action"]
-    readonly_fields = ["pledge", "kind", "other_kind", "target", "action", "amount_minor",
-                       "currency", "deadline", "status", "status_changed_at", "fulfilled_at",
+    readonly_fields = ["pledge", "kind", "other_kind", "target", "action", "amount",
+                       "deadline", "status", "status_changed_at", "fulfilled_at",
                        "reminder_sent_at", "followup_sent_at", "created_at"]  # fmt: skip
+    # The stored minor units and code are shown as one amount (`amount`), not as fields.
+    exclude = ["amount_minor", "currency"]
     inlines = [CommitmentUpdateInline]
     actions = ["post_update"]
 

@@ -1,7 +1,5 @@
 """Forms of the BDS drive: the pledge, its commitment rows, tracker filters, updates."""
 
-from decimal import Decimal
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +14,7 @@ from commitments.models import (
     Commitment,
 )
 from commitments.tracker import ALL_TARGETS, CommitmentFilters
+from donations.forms import MajorAmountField
 from pledges.forms import OrgSignOnForm, country_field
 
 
@@ -45,13 +44,9 @@ class CommitmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("e.g. “Move our staff email from Gmail to our own server”."),
     )
-    amount = forms.DecimalField(
-        label=_("Amount to divest (optional)"),
-        required=False,
-        min_value=Decimal("0.001"),
-        max_digits=18,
-        decimal_places=3,
-    )
+    # Major units as the page's language writes them ("2,500,000.00", "2.500.000,00"); the
+    # service converts them with `donations.money` and checks the currency's decimals.
+    amount = MajorAmountField(label=_("Amount to divest (optional)"), required=False)
     currency = forms.RegexField(
         label=_("Currency (three-letter code)"),
         regex=r"^[A-Za-z]{3}$",

@@ -43,7 +43,7 @@ from pledges.services import (
     CampaignNotOpen,
     OrgSignOnData,
 )
-from staff import audit
+from staff import audit, waiting
 
 Status = Commitment.Status
 Kind = Commitment.Kind
@@ -330,6 +330,8 @@ def post_commitment_update(
             _apply(locked, update, now=now)
         update.full_clean()
         update.save()
+        if source == Source.CONTACT:
+            waiting.item_waiting(update)  # waits for a moderator's review
         if source == Source.MODERATOR:
             audit.record(
                 "commitment.update",

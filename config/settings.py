@@ -408,6 +408,13 @@ API_THROTTLE_RATES = {
     "partner": env_str("API_PARTNER_RATE", "600/min"),
 }
 
+# Moderation (workspace/): an item waiting longer than this many days is overdue, longer than
+# the second nearly overdue; a contact's commitment update whose evidence link is on one of
+# these domains (or a subdomain) is trusted (README "Moderation workspace").
+MODERATION_OVERDUE_DAYS = env_int("MODERATION_OVERDUE_DAYS", 14)
+MODERATION_NEARLY_OVERDUE_DAYS = env_int("MODERATION_NEARLY_OVERDUE_DAYS", 11)
+TRUSTED_EVIDENCE_DOMAINS = env_list("TRUSTED_EVIDENCE_DOMAINS", [])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

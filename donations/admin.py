@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from donations import bank_details, money, queries, references, services
+from donations.forms import MajorAmountField, amount_error, amount_to_minor, example_amount
 from donations.models import (
     Donation,
     ExchangeRate,
@@ -68,13 +69,15 @@ def _parse_key(raw: object) -> uuid.UUID | None:
 
 
 class OfflineGiftForm(forms.ModelForm):
-    method = forms.ChoiceField(label=_("method"), choices=OFFLINE_METHODS)
-    amount = forms.CharField(
-        label=_("amount"), max_length=20, help_text=_("In major units, e.g. 120.50 or 5000 (JPY).")
-    )
-    currency = forms.ChoiceField(label=_("currency"), choices=())
+    """A line of a bank statement or a mobile-money message, typed as Finance reads it: the
+    amount in the currency's own units ("1,500.00" KES, "5000" JPY) as the page's language
+    writes numbers, converted to minor units by `donations.money`."""
+
+    method = forms.ChoiceField(label=_("Payment method"), choices=OFFLINE_METHODS)
+    amount = MajorAmountField(label=_("Amount"))
+    currency = forms.ChoiceField(label=_("Currency"), choices=())
     donor_reference = forms.CharField(
-        label=_("reference the donor quoted"),
+        label=_("Donor's reference code"),
         required=False,
         max_length=40,
     )
@@ -96,11 +99,38 @@ class OfflineGiftForm(forms.ModelForm):
             "public_listing",
             "language",
         ]
+        labels = {
+            "received_on": _("Date received"),
+            "offline_reference": _("Transaction reference"),
+            "campaign": _("Campaign"),
+            "donor_name": _("Donor's name"),
+            "email": _("Donor's email"),
+            "public_listing": _("Show the donor's name on the open books"),
+            "language": _("Language of the receipt"),
+        }
+        help_texts = {
+            "offline_reference": _(
+                "The bank's or the mobile-money provider's own reference, to find the "
+                "payment on the statement again."
+            ),
+            "campaign": _("Leave empty for the general fund."),
+            "donor_name": _("Leave empty if the donor gave none."),
+            "email": _("A receipt goes to this address. Leave empty to send none."),
+            "public_listing": _(
+                "Ticked: the name appears in the list of donors on the public open books "
+                "page. Not ticked: the gift still counts in every total, without a name."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         currencies = queries.offline_gift_currencies()
-        self.fields["currency"].choices = [(c, c) for c in currencies]
+        self.fields["currency"].choices = [(c, money.currency_name(c)) for c in currencies]
+        if "amount" in self.fields:
+            self.fields["amount"].help_text = _(
+                "In the currency's units, as on the statement: e.g. %(decimals)s "
+                "(%(whole)s for yen)."
+            ) % {"decimals": example_amount("EUR"), "whole": example_amount("JPY")}
         if "donor_reference" in self.fields:
             self.fields["donor_reference"].help_text = _(
                 "The code from the donate page (e.g. %(example)s), found in the transfer's "
@@ -132,20 +162,12 @@ class OfflineGiftForm(forms.ModelForm):
         else:
             data["idempotency_key"] = _parse_key(data.get("submission_key"))
         currency = data.get("currency")
-        raw = (data.get("amount") or "").strip().replace(",", "")
-        if currency and raw:
+        amount = data.get("amount")
+        if currency and amount is not None:
             try:
-                amount_minor = money.to_minor(raw, currency)
-                if amount_minor <= 0 or amount_minor > money.MAX_MINOR:
-                    raise money.MoneyError("out of range")
+                data["amount_minor"] = amount_to_minor(amount, currency)
             except money.MoneyError:
-                self.add_error(
-                    "amount",
-                    _("Enter a positive amount with at most %(places)d decimal places.")
-                    % {"places": money.exponent(currency)},
-                )
-            else:
-                data["amount_minor"] = amount_minor
+                self.add_error("amount", amount_error(currency))
         if data.get("donor_reference"):
             try:
                 data["campaign"] = services.campaign_for_gift(
@@ -175,11 +197,22 @@ class OfflineGiftAdmin(AuditedDonorViewMixin, PersonalDataAdminMixin, admin.Mode
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    # The add form in the order of a bank statement line; the donor's reference sits next to
-    # the campaign it chooses.
+    # The add form in the order of a bank statement line: the amount beside its currency,
+    # the donor's reference next to the campaign it chooses, then the donor.
+    add_fieldsets = [
+        (None, {"fields": ["method", ("amount", "currency"), "received_on",
+                           "offline_reference", "submission_key"]}),
+        (_("Campaign"), {"fields": ["donor_reference", "campaign"]}),
+        (_("Donor"), {"fields": ["donor_name", "email", "public_listing", "language"]}),
+    ]  # fmt: skip
     add_fields = ["method", "amount", "currency", "received_on", "offline_reference",
-                  "donor_reference", "campaign", "donor_name", "email", "public_listing",
-                  "language", "submission_key"]  # fmt: skip
+                  "submission_key", "donor_reference", "campaign", "donor_name", "email",
+                  "public_listing", "language"]  # fmt: skip
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        return super().get_fieldsets(request, obj)
 
     def get_fields(self, request, obj=None):
         if obj is None:

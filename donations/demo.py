@@ -1,7 +1,10 @@
-"""Demo offline gifts and ways to give for `manage.py load_demo`; safe to run again (gifts are
-keyed by reference, ways to give by label)."""
+"""Demo offline gifts and ways to give for `manage.py load_demo`; safe to run again: a gift is
+known by its reference, a way to give by its label or its account (IBAN, number, mailbox), so
+one staff renamed or re-pointed is not added a second time."""
 
 from datetime import date
+
+from django.db.models import Q
 
 from campaigns.models import Campaign
 from donations import services
@@ -81,8 +84,15 @@ def load_demo_ways_to_give() -> int:
     created = 0
     for way in DEMO_WAYS:
         fields = {k: v for k, v in way.items() if k != "translations"}
-        method, made = GivingMethod.objects.get_or_create(label=fields["label"], defaults=fields)
-        created += made
+        account = {
+            name: fields[name] for name in ("account_number", "number", "email") if name in fields
+        }
+        method = GivingMethod.objects.filter(
+            Q(label=fields["label"]) | Q(kind=fields["kind"], **account)
+        ).first()
+        if method is None:
+            method = GivingMethod.objects.create(**fields)
+            created += 1
         for language, (label, instructions) in way["translations"].items():
             GivingMethodTranslation.objects.get_or_create(
                 method=method,

@@ -1,13 +1,114 @@
+"""Forms of the donations app, and the one way money is typed in major units anywhere.
+
+People type amounts as their language writes them: "1,500.00" in English, "1.500,00" in
+Spanish and Portuguese, "1 500,00" in French, "5000" yen, Arabic-Indic digits in Arabic.
+`parse_amount` reads that (and the plain "1500.50" in every language) into a Decimal;
+`amount_to_minor` turns it into integer minor units with `donations.money`. Anything that
+could be read two ways ("1,5" in English) is refused rather than guessed.
+"""
+
+from decimal import Decimal
+
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from donations import money
 from donations.models import Donation
 from donations.services import GiftDetails
+from lib import currencies
 from lib.text import validate_message, validate_single_line
 from partners.forms import PartnerRefMixin
 
 CUSTOM = "custom"
+
+# The example amount in help texts and errors: 1,500 in the currency's units.
+EXAMPLE_MAJOR = 1500
+
+
+def parse_amount(raw: str, *, language: str | None = None) -> Decimal:
+    """An amount in major units as typed in `language` (default: the active one).
+
+    "1,500.00" (en), "1.500,00" (es, pt), "1 500,00" (fr) and the plain "1500.50" are all
+    Decimal("1500.50"); "5000" is 5000. Raises MoneyError for anything else: signs, letters,
+    and digits grouped the way the language does not ("1,5" in English could be 1.5 or 15).
+    The rules are `lib.currencies.parse_amount`'s, shared with the campaign goal's field.
+    """
+    try:
+        return currencies.parse_amount(raw, language=language)
+    except ValueError as error:
+        raise money.MoneyError(str(error)) from None
+
+
+def amount_to_minor(amount: Decimal | str, currency: str, *, language: str | None = None) -> int:
+    """Major units (typed, or parsed already) to integer minor units of `currency`:
+    "1,500.00" KES → 150000, "5000" JPY → 5000. MoneyError unless above zero, within
+    MAX_MINOR and exact in the currency."""
+    if not isinstance(amount, Decimal):
+        amount = parse_amount(amount, language=language)
+    amount_minor = money.to_minor(amount, currency)
+    if not 0 < amount_minor <= money.MAX_MINOR:
+        raise money.MoneyError("out of range")
+    return amount_minor
+
+
+def example_amount(currency: str, *, language: str | None = None) -> str:
+    """1,500 in `currency`'s units as `language` writes it: "1,500.00", "1.500,00", "1,500"
+    (JPY), for help texts next to a currency choice."""
+    return currencies.format_amount(
+        money.to_minor(EXAMPLE_MAJOR, currency), currency, language=language
+    )
+
+
+def amount_error(currency: str) -> str:
+    """The error for an amount `amount_to_minor` refused, naming what the currency takes."""
+    if money.exponent(currency) == 0:
+        return gettext(
+            "Enter an amount above zero in whole units, e.g. %(example)s: %(currency)s has no "
+            "decimals."
+        ) % {"example": example_amount(currency), "currency": currency}
+    return gettext(
+        "Enter an amount above zero with at most %(places)d decimals, e.g. %(example)s."
+    ) % {"places": money.exponent(currency), "example": example_amount(currency)}
+
+
+class AmountInput(forms.TextInput):
+    """A text box for money: a phone shows its number keys (with the separators), and the
+    digits run left to right on right-to-left pages too."""
+
+    def __init__(self, attrs=None):
+        defaults = {"inputmode": "decimal", "autocomplete": "off", "size": 14, "dir": "ltr"}
+        super().__init__({**defaults, **(attrs or {})})
+
+
+class MajorAmountField(forms.Field):
+    """An amount in major units, typed as the active language writes numbers; cleaned to a
+    Decimal (None when empty). Its form checks it against the chosen currency with
+    `amount_to_minor` (how many decimals the currency takes, the range)."""
+
+    widget = AmountInput
+    max_length = 24
+    default_error_messages = {
+        "invalid": _("Enter an amount as digits, e.g. %(example)s."),
+    }
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": str(self.max_length)}
+
+    def to_python(self, value) -> Decimal | None:
+        value = str(value if value is not None else "").strip()
+        if value in self.empty_values:
+            return None
+        try:
+            if len(value) > self.max_length:
+                raise money.MoneyError("too long")
+            return parse_amount(value)
+        except money.MoneyError:
+            raise forms.ValidationError(
+                self.error_messages["invalid"],
+                code="invalid",
+                params={"example": example_amount("EUR")},
+            ) from None
 
 
 class DonateForm(PartnerRefMixin):
@@ -112,3 +213,12 @@ class DonateForm(PartnerRefMixin):
 
 class CancelMonthlyForm(forms.Form):
     confirm = forms.BooleanField(label=_("Yes, stop my monthly gift"), required=True)
+
+
+class ChartForm(forms.Form):
+    """The Finance chart's query string: `?currency=EUR` for one currency's panel."""
+
+    currency = forms.RegexField(regex=r"^[A-Za-z]{3}$", required=False)
+
+    def clean_currency(self) -> str:
+        return money.normalise_currency(self.cleaned_data["currency"])

@@ -1,4 +1,4 @@
-"""Money as integer minor units plus an ISO 4217 code; the only place that knows exponents.
+"""Money as integer minor units plus an ISO 4217 code (exponents: `lib.currencies.exponent`).
 
 Stripe counts amounts in the currency's smallest unit: cents for EUR, yen for JPY (zero
 decimals), fils for KWD (three decimals, and Stripe wants the last digit to be 0).
@@ -20,32 +20,9 @@ from babel.numbers import NumberPattern, format_currency, get_currency_name, get
 from django.conf import settings
 from django.utils import translation
 
-from lib.currencies import is_iso_currency
+# The exponent tables live in lib (campaigns converts goals with them too); re-exported here.
+from lib.currencies import THREE_DECIMAL, ZERO_DECIMAL, exponent, is_iso_currency  # noqa: F401
 from lib.locales import babel_locale
-
-# Stripe's zero-decimal currencies.
-ZERO_DECIMAL = frozenset(
-    [
-        "BIF",
-        "CLP",
-        "DJF",
-        "GNF",
-        "JPY",
-        "KMF",
-        "KRW",
-        "MGA",
-        "PYG",
-        "RWF",
-        "UGX",
-        "VND",
-        "VUV",
-        "XAF",
-        "XOF",
-        "XPF",
-    ]
-)
-# Stripe's three-decimal currencies.
-THREE_DECIMAL = frozenset(["BHD", "JOD", "KWD", "OMR", "TND"])
 
 # Stripe rejects a single charge above eight digits of minor units.
 MAX_MINOR = 99_999_999
@@ -66,16 +43,6 @@ class MoneyError(ValueError):
 
 def normalise_currency(code: str) -> str:
     return (code or "").strip().upper()
-
-
-def exponent(currency: str) -> int:
-    """Digits after the decimal point in `currency`'s minor unit."""
-    currency = normalise_currency(currency)
-    if currency in ZERO_DECIMAL:
-        return 0
-    if currency in THREE_DECIMAL:
-        return 3
-    return 2
 
 
 def supported_currencies() -> list[str]:

@@ -1,11 +1,19 @@
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.csp import CSP
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_safe
@@ -13,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from campaigns.access import access_campaign
 from campaigns.progress import campaign_progress
 from donations import money, references, reports, services, stripe_gateway
-from donations.forms import CancelMonthlyForm, DonateForm
+from donations.forms import CancelMonthlyForm, ChartForm, DonateForm
 from donations.queries import open_books as open_books_query
 from donations.queries import ways_to_give
 from lib.public_forms import public_form
@@ -151,7 +159,13 @@ def finance_reports(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "donations/reports.html",
-        {"tables": reports.build_reports(personal=personal), "names": reports.REPORT_NAMES},
+        {
+            # In the staff area's frame (header, breadcrumbs, theme), like the admin's pages.
+            **admin.site.each_context(request),
+            "title": _("Finance reports"),
+            "sections": reports.report_sections(reports.build_reports(personal=personal)),
+            "personal": personal,
+        },
     )
 
 
@@ -184,4 +198,8 @@ def finance_report_file(request: HttpRequest, name: str, fmt: str) -> HttpRespon
 def finance_chart(request: HttpRequest) -> HttpResponse:
     if (refusal := _require_finance(request)) is not None:
         return refusal
-    return HttpResponse(reports.monthly_chart_svg(), content_type="image/svg+xml")
+    form = ChartForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Unknown currency")
+    svg = reports.monthly_chart_svg(currency=form.cleaned_data["currency"] or None)
+    return HttpResponse(svg, content_type="image/svg+xml")

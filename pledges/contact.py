@@ -26,7 +26,7 @@ from lib.transitions import InvalidTransition
 from pledges import organisations
 from pledges.models import ContactConfirmedPledge
 from pledges.outbox import queue_email
-from staff import audit
+from staff import audit, waiting
 
 PledgeStatus = ContactConfirmedPledge.Status
 
@@ -133,6 +133,8 @@ def confirm_contact(
             )
             locked.delete()
             notify_contact_of_repeat(existing, now=now)
+        else:
+            waiting.item_waiting(locked)  # it now waits for moderators, in this transaction
     return locked, "confirmed"
 
 

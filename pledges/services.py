@@ -39,7 +39,7 @@ from pledges.organisations import (
     website_domain,
 )
 from pledges.outbox import queue_email
-from staff import audit
+from staff import audit, waiting
 
 SignatureStatus = Signature.Status
 CONFIRMED = SignatureStatus.CONFIRMED
@@ -167,6 +167,7 @@ def sign(
     with transaction.atomic():
         if _insert_unless_signed(signature):
             if over_limit:
+                waiting.item_waiting(signature)  # held for moderators to review
                 return SignResult(signature, "suspect")
             queue_email(signature, "signature-confirm")
             progress.moved(campaign.pk, "pending_signatures")

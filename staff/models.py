@@ -1,5 +1,6 @@
 """The audit log (one row per sensitive staff action, never changed), second-factor
-enrolment links and the per-username login failure counter."""
+enrolment links, the per-username login failure counter, and each staff member's
+notification choices with the notices sent to them."""
 
 from django.conf import settings
 from django.db import models
@@ -102,3 +103,55 @@ class UsernameLoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failed_at:%Y-%m-%d %H:%M} {self.username}"
+
+
+class NotificationPreference(models.Model):
+    """What a staff member wants to be emailed about; no row means the defaults (all on).
+
+    Edited by its owner on "My notifications" in the workspace, written by
+    `staff.preferences.set_notification_preferences`.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    moderation_digest = models.BooleanField(
+        _("a daily digest of what waits for moderation"), default=True
+    )
+    moderation_alerts = models.BooleanField(
+        _("an email when an empty moderation queue gets its first item"), default=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"notifications of user {self.user_id}"
+
+
+class StaffNotice(models.Model):
+    """One email owed to one staff member: the outbox row that makes its task send it once.
+
+    `key` names the occasion (the day of a digest, the queue and item of an alert); the unique
+    constraint means a task that runs twice finds the row and sees it sent.
+    """
+
+    class Kind(models.TextChoices):
+        MODERATION_DIGEST = "moderation-digest"
+        MODERATION_ALERT = "moderation-alert"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="staff_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} → user {self.user_id}"

@@ -3,7 +3,9 @@
 COMMUNICATIONS = "Communications"
 MODERATORS = "Moderators"
 FINANCE = "Finance"
-STAFF_GROUPS = (COMMUNICATIONS, MODERATORS, FINANCE)
+# Edit campaign translations in the languages set on their account (campaigns.TranslatorLanguage).
+TRANSLATORS = "Translators"
+STAFF_GROUPS = (COMMUNICATIONS, MODERATORS, FINANCE, TRANSLATORS)
 
 
 def grant(apps, group_name: str, app_label: str, codenames: list[str]) -> None:

@@ -69,6 +69,17 @@ def finance(django_user_model):
 
 
 @pytest.fixture
+def translator(django_user_model):
+    """A member of the Translators group who translates into Spanish (only)."""
+    from campaigns.models import TranslatorLanguage
+    from staff.roles import TRANSLATORS
+
+    user = make_user(django_user_model, "translator", TRANSLATORS)
+    TranslatorLanguage.objects.create(user=user, language="es")
+    return user
+
+
+@pytest.fixture
 def outsider(django_user_model):
     """A logged-in account with no staff group."""
     return make_user(django_user_model, "outsider")

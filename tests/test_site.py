@@ -155,3 +155,45 @@ def test_static_files_are_served_compressed_with_far_future_cache(tmp_path):
 
 def test_no_migration_is_missing():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_with_a_hero_image_the_phone_page_still_weighs_under_60_kb(
+    client, site_content, settings, tmp_path
+):
+    """What a phone (390 px, 1x) downloads: the page, our assets and the 480 px WebP."""
+    import io
+    import re as regex
+
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    from campaigns import hero
+    from campaigns.models import Campaign
+
+    settings.MEDIA_ROOT = tmp_path
+    photo = Image.new("RGB", (2400, 1600), (40, 80, 120))
+    draw = ImageDraw.Draw(photo)
+    for n in range(0, 2400, 37):  # detail a photo has, so the encoder has work to do
+        draw.ellipse((n, (n * 7) % 1600, n + 180, (n * 7) % 1600 + 120), fill=(n % 255, 140, 90))
+    data = io.BytesIO()
+    photo.save(data, format="JPEG", quality=92)
+    campaign = Campaign.objects.get(slug="statement")
+    campaign.hero = hero.process(SimpleUploadedFile("hero.jpg", data.getvalue()))
+    campaign.save(update_fields=["hero"])
+
+    response = client.get("/c/statement/")
+    body = response.content.decode()
+    total = len(gzip.compress(response.content))
+    page = PageParser()
+    page.feed(body)
+    for asset in page.assets:
+        if asset.startswith(settings.STATIC_URL):
+            path = finders.find(asset.removeprefix(settings.STATIC_URL))
+            total += len(gzip.compress(Path(path).read_bytes()))
+        elif not asset.startswith(settings.MEDIA_URL):
+            total += len(gzip.compress(client.get(asset).content))
+    webp = regex.search(r'type="image/webp" srcset="([^" ]+) 480w', body).group(1)
+    image_bytes = default_storage.size(webp.removeprefix(settings.MEDIA_URL))
+    total += image_bytes
+    assert total <= 60 * 1024, f"{total} bytes, of which the image {image_bytes}"

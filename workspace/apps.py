@@ -8,3 +8,12 @@ class WorkspaceConfig(AppConfig):
 
     name = "workspace"
     verbose_name = "Staff workspace"
+
+    def ready(self):
+        # Imported here, not at the top: models may only load once the app registry is ready.
+        from staff import waiting
+        from workspace import checks, notices, queues
+
+        queues.register_builtin()
+        waiting.on_item_waiting(notices.item_arrived)
+        checks.register()

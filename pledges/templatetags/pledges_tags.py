@@ -22,7 +22,8 @@ def pledge_actions(context, campaign: Campaign) -> dict:
         form = bound if bound is not None else SignForm(partner=partner)
     return {
         "campaign": campaign,
-        "open": campaign.is_open(),
+        # A staff preview of a draft shows the form as the public will get it.
+        "open": campaign.is_open() or bool(context.get("preview")),
         "form": form,
         "bound": bound is not None,
         "partner": partner,

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 ADMIN = f"/{settings.ADMIN_PATH}"
 NOBODY: set[str] = set()
 COMMS, MOD, FIN = "comms", "moderator", "finance"
+TRANS = "translator"  # Translators group, Spanish only (tests/conftest.py)
+MATRIX_PERSONAS = [*PERSONAS, TRANS]
 
 # model: (personas who may read the changelist, personas who may open the add page)
 MODELS: dict[str, tuple[set[str], set[str]]] = {
@@ -34,7 +36,8 @@ MODELS: dict[str, tuple[set[str], set[str]]] = {
     "axes.accessfailurelog": (NOBODY, NOBODY),
     "otp_totp.totpdevice": (NOBODY, NOBODY),
     "otp_static.staticdevice": (NOBODY, NOBODY),
-    "campaigns.campaign": ({COMMS, MOD, FIN}, {COMMS}),
+    "campaigns.campaign": ({COMMS, MOD, FIN, TRANS}, {COMMS}),
+    "campaigns.translatorlanguage": ({COMMS}, {COMMS}),
     "campaigns.target": ({COMMS, MOD}, {COMMS}),
     "staff.auditevent": (NOBODY, NOBODY),  # superusers only
     "partners.partner": ({COMMS}, {COMMS}),
@@ -55,7 +58,7 @@ MODELS: dict[str, tuple[set[str], set[str]]] = {
     "partners.webhooksubscription": ({COMMS}, NOBODY),
     "partners.webhookdelivery": ({COMMS}, NOBODY),
 }
-STAFF = {COMMS, MOD, FIN}
+STAFF = {COMMS, MOD, FIN, TRANS}
 
 # Other staff pages: path -> personas who may open it.
 PAGES: dict[str, set[str]] = {
@@ -93,7 +96,7 @@ def test_every_registered_admin_model_is_in_the_table():
     assert registered == set(MODELS), registered ^ set(MODELS)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("persona", MATRIX_PERSONAS)
 @pytest.mark.parametrize(("label", "url", "mode"), list(model_urls()))
 def test_admin_model_permissions_match_the_table(persona_client, persona, label, url, mode):
     client = persona_client(persona)
@@ -106,7 +109,7 @@ def test_admin_model_permissions_match_the_table(persona_client, persona, label,
         assert_refused(response, persona, url)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("persona", MATRIX_PERSONAS)
 @pytest.mark.parametrize("url", list(PAGES))
 def test_staff_pages_match_the_table(persona_client, persona, url):
     response = persona_client(persona).get(url)
@@ -145,7 +148,7 @@ ACTIONS = [
 ]
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("persona", MATRIX_PERSONAS)
 @pytest.mark.parametrize(("changelist", "action", "model", "key", "allowed"), ACTIONS)
 def test_moderation_actions_change_nothing_unless_allowed(
     persona_client, queue, persona, changelist, action, model, key, allowed
@@ -174,3 +177,197 @@ def test_contact_people_are_shown_to_moderators_not_to_other_staff(
     body = response.content.decode()
     shown = obj.contact_email in body or obj.contact_name in body
     assert shown == (persona == MOD), (persona, key)
+
+
+# A campaign's own staff pages and its launch buttons (campaigns/admin.py).
+
+CAMPAIGN = f"{ADMIN}campaigns/campaign/{{pk}}/"
+VIEWERS = {COMMS, MOD, FIN, TRANS}
+CAMPAIGN_PAGES: dict[str, set[str]] = {
+    CAMPAIGN + "change/": VIEWERS,
+    CAMPAIGN + "preview/": VIEWERS,
+    "/es" + CAMPAIGN + "preview/": VIEWERS,
+    CAMPAIGN + "phone/?lang=ar": VIEWERS,
+    CAMPAIGN + "lifecycle/publish/": {COMMS},
+    CAMPAIGN + "lifecycle/schedule/": {COMMS},
+    CAMPAIGN + "history/": VIEWERS,
+    CAMPAIGN + "delete/": NOBODY,
+}
+BUTTONS = ["publish", "schedule"]
+
+
+@pytest.fixture
+def draft(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return create_campaign("matrix-draft", live=False, launch_at=timezone.now() + timedelta(days=2))
+
+
+@pytest.mark.parametrize("persona", MATRIX_PERSONAS)
+@pytest.mark.parametrize("url", list(CAMPAIGN_PAGES))
+def test_campaign_staff_pages_match_the_table(persona_client, draft, persona, url):
+    address = url.format(pk=draft.pk)
+    response = persona_client(persona).get(address)
+    if persona in CAMPAIGN_PAGES[url]:
+        assert response.status_code == 200, (persona, address, response.status_code)
+    elif response.status_code == 302:  # to the login page, in the address's language
+        assert f"{ADMIN}login/" in response["Location"], (persona, address)
+    else:
+        assert response.status_code == 403, (persona, address, response.status_code)
+
+
+@pytest.mark.parametrize("persona", MATRIX_PERSONAS)
+@pytest.mark.parametrize("button", BUTTONS)
+def test_launch_buttons_change_nothing_unless_allowed(persona_client, draft, persona, button):
+    response = persona_client(persona).post(CAMPAIGN.format(pk=draft.pk) + f"lifecycle/{button}/")
+    draft.refresh_from_db()
+    if persona == COMMS:
+        assert response.status_code == 302
+        assert draft.status != draft.Status.DRAFT
+    else:
+        assert_refused(response, persona, button)
+        assert draft.status == draft.Status.DRAFT
+
+
+# The workspace (workspace/): the staff home, each moderation queue and item, its decision
+# buttons, and "My notifications". Moderators (and superusers) decide; other staff get 403.
+
+WORKSPACE = f"{ADMIN}workspace/"
+MODERATION = WORKSPACE + "moderation/"
+WORKSPACE_PAGES: dict[str, set[str]] = {
+    WORKSPACE: STAFF,
+    "/ar" + WORKSPACE: STAFF,
+    WORKSPACE + "notifications/": {MOD},
+}
+for _slug in ("sign-ons", "commitment-pledges", "commitment-updates", "suspect-signatures"):
+    WORKSPACE_PAGES |= {
+        f"{MODERATION}{_slug}/": {MOD},
+        f"{MODERATION}{_slug}/?state=decided": {MOD},
+        f"{MODERATION}{_slug}/next/": {MOD},
+        f"{MODERATION}{_slug}/{{{_slug}}}/": {MOD},
+    }
+# queue, decision, the form, whether the item has moved once decided
+WORKSPACE_BUTTONS = [
+    ("sign-ons", "approve", {}),
+    ("sign-ons", "reject", {"reason": "Not an organisation"}),
+    ("commitment-pledges", "approve", {"accept_trusted": "1"}),
+    ("commitment-pledges", "reject", {"reason": "Not an organisation"}),
+    ("commitment-updates", "accept", {}),
+    ("commitment-updates", "reject", {"reason": "No evidence"}),
+    ("suspect-signatures", "release", {}),
+    ("suspect-signatures", "discard", {}),
+]
+
+
+@pytest.fixture
+def waiting_items(db, settings):
+    from tests.workspace.conftest import (
+        suspect_signature,
+        waiting_commitment_pledge,
+        waiting_sign_on,
+        waiting_update,
+    )
+
+    settings.PLEDGE_RATE_LIMITS = {"ip": (0, 3600), "email": (100, 3600), "domain": (1000, 3600)}
+    statement = create_campaign("refuse", organisation_goal=10)
+    drive = create_drive("bds")
+    return {
+        "sign-ons": waiting_sign_on(statement),
+        "commitment-pledges": waiting_commitment_pledge(
+            drive, website="https://pledger.example/", contact_email="c@pledger.example"
+        ),
+        "commitment-updates": waiting_update(
+            drive, website="https://updater.example/", contact_email="c@updater.example"
+        ),
+        "suspect-signatures": suspect_signature(statement),
+    }
+
+
+def _still_waiting(obj) -> bool:
+    model = type(obj)
+    current = model.objects.filter(pk=obj.pk).first()
+    if current is None:
+        return False
+    if hasattr(current, "review"):
+        return current.review == "pending"
+    return current.status in ("awaiting_moderation", "suspect")
+
+
+@pytest.mark.parametrize("persona", MATRIX_PERSONAS)
+@pytest.mark.parametrize("url", list(WORKSPACE_PAGES))
+def test_workspace_pages_match_the_table(persona_client, waiting_items, persona, url):
+    address = url.format(**{slug: obj.pk for slug, obj in waiting_items.items()})
+    response = persona_client(persona).get(address)
+    if persona in WORKSPACE_PAGES[url]:
+        assert response.status_code in (200, 302), (persona, address, response.status_code)
+        if response.status_code == 302:  # "next/": to the oldest waiting item
+            assert response["Location"].startswith(MODERATION), (persona, address)
+    elif response.status_code == 302:
+        assert f"{ADMIN}login/" in response["Location"], (persona, address)
+    else:
+        assert response.status_code == 403, (persona, address, response.status_code)
+
+
+@pytest.mark.parametrize("persona", MATRIX_PERSONAS)
+@pytest.mark.parametrize(("slug", "decision", "form"), WORKSPACE_BUTTONS)
+def test_workspace_decisions_change_nothing_unless_allowed(
+    persona_client, waiting_items, persona, slug, decision, form
+):
+    obj = waiting_items[slug]
+    response = persona_client(persona).post(
+        f"{MODERATION}{slug}/{obj.pk}/decide/", {"decision": decision, "then": "next", **form}
+    )
+    if persona == MOD:
+        assert response.status_code == 302, (persona, slug, decision, response.status_code)
+        assert not _still_waiting(obj), (slug, decision)
+    else:
+        assert_refused(response, persona, f"{slug} {decision}")
+        assert _still_waiting(obj), (persona, slug, decision)
+
+
+@pytest.mark.parametrize("persona", MATRIX_PERSONAS)
+def test_my_notifications_are_saved_only_by_moderators(persona_client, request, persona):
+    from staff import preferences
+
+    response = persona_client(persona).post(WORKSPACE + "notifications/", {})
+    if persona == MOD:
+        assert response.status_code == 302
+        user = request.getfixturevalue(MOD)
+        assert not preferences.notification_preferences(user).moderation_digest
+    else:
+        assert_refused(response, persona, "notifications")
+
+
+def test_workspace_pages_ask_staff_for_the_second_factor(client, moderator, waiting_items):
+    client.force_login(moderator)
+    for url in (WORKSPACE, f"{MODERATION}sign-ons/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"{ADMIN}two-factor/verify/"), url
+
+
+# Campaign dashboards (workspace/dashboard.py): staff who see a campaign and what it gathers
+# (Communications, Moderators, Finance); a live one, a draft and the list of them all.
+
+DASHBOARDS = f"{WORKSPACE}campaigns/"
+DASHBOARD_PAGES: dict[str, set[str]] = {
+    DASHBOARDS: {COMMS, MOD, FIN},
+    DASHBOARDS + "matrix-live/dashboard/": {COMMS, MOD, FIN},
+    "/ar" + DASHBOARDS + "matrix-live/dashboard/": {COMMS, MOD, FIN},
+    DASHBOARDS + "matrix-draft/dashboard/": {COMMS, MOD, FIN},
+}
+
+
+@pytest.mark.parametrize("persona", MATRIX_PERSONAS)
+@pytest.mark.parametrize("url", list(DASHBOARD_PAGES))
+def test_dashboard_pages_match_the_table(persona_client, draft, persona, url):
+    create_campaign("matrix-live", fundraising_goal_minor=10_000, fundraising_currency="EUR")
+    response = persona_client(persona).get(url)
+    if persona in DASHBOARD_PAGES[url]:
+        assert response.status_code == 200, (persona, url, response.status_code)
+    elif response.status_code == 302:
+        assert "/" + ADMIN.lstrip("/") + "login/" in response["Location"], (persona, url)
+    else:
+        assert response.status_code == 403, (persona, url, response.status_code)

@@ -1,7 +1,13 @@
-"""Demo campaigns, targets and staff logins. Safe to run again: it updates in place."""
+"""Demo campaigns, targets, staff logins and sample activity for `make run`.
+
+Run at every start, it only ever adds what is missing: a campaign, translation, target, login,
+signature, sign-on, commitment, gift or way to give that exists already (by slug, language,
+username, email, website domain, reference or label) is left as it is, so a campaign staff
+closed stays closed and edited texts and goals stay edited. The demo's own emails are settled
+in the same transaction (demo/emails.py); logins are kept in `var/` (demo/credentials.py).
+"""
 
 import os
-import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -12,6 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from campaigns import pages, services
 from campaigns.models import Campaign, CampaignTranslation, Target
 from commitments.demo import load_commitments_demo
+from demo import credentials, emails
 from demo.translations import TRANSLATIONS
 from donations.demo import load_demo_gifts
 from pledges.demo import load_pledges_demo
@@ -82,75 +89,130 @@ USERS = [
 ]
 
 
+def load_campaigns() -> int:
+    """The targets, campaigns and their translations that are missing; returns how many."""
+    created = 0
+    for slug, name, country, products in TARGETS:
+        _target, made = Target.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "headquarters_country": country,
+                "products": products,
+                "description": f"{name}: a target of the BDS drive.",
+            },
+        )
+        created += made
+    for spec in CAMPAIGNS:
+        spec = dict(spec)
+        translations = spec.pop("translations")
+        target_slugs = spec.pop("targets", [])
+        campaign, made = Campaign.objects.get_or_create(slug=spec["slug"], defaults=spec)
+        if made:
+            campaign.targets.set(Target.objects.filter(slug__in=target_slugs))
+        for language, texts in translations.items():
+            _row, made_translation = CampaignTranslation.objects.get_or_create(
+                campaign=campaign, language=language, defaults=texts
+            )
+            created += made_translation
+        if made:
+            # Only a campaign made now goes live: one staff closed, scheduled or returned to
+            # draft stays so.
+            services.publish(campaign, by=None)
+            created += 1
+    if created:
+        pages.changed()
+    return created
+
+
 class Command(BaseCommand):
-    help = "Load demo campaigns (translated), BDS targets and staff logins; idempotent."
+    help = "Add the demo campaigns, BDS targets, staff logins and activity that are missing."
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--password",
-            default=os.environ.get("DEMO_PASSWORD"),
-            help="Password for the demo staff logins (default: a new random one, printed).",
+            default=os.environ.get("DEMO_PASSWORD") or None,
+            help="Password for the demo staff logins, set on each of them (default: "
+            f"DEMO_PASSWORD, else the one generated once and kept in var/{credentials.FILE_NAME}).",
         )
 
     def handle(self, *args, password=None, **options):
-        password = password or secrets.token_urlsafe(12)
-        backup_codes: dict[str, list[str]] = {}
-        with transaction.atomic():
-            for slug, name, country, products in TARGETS:
-                Target.objects.update_or_create(
-                    slug=slug,
-                    defaults={
-                        "name": name,
-                        "headquarters_country": country,
-                        "products": products,
-                        "description": f"{name}: a target of the BDS drive.",
-                    },
-                )
-            for spec in CAMPAIGNS:
-                spec = dict(spec)
-                translations = spec.pop("translations")
-                target_slugs = spec.pop("targets", [])
-                campaign, _ = Campaign.objects.update_or_create(slug=spec["slug"], defaults=spec)
-                campaign.targets.set(Target.objects.filter(slug__in=target_slugs))
-                for language, texts in translations.items():
-                    CampaignTranslation.objects.update_or_create(
-                        campaign=campaign, language=language, defaults=texts
-                    )
-                if campaign.status != Campaign.Status.LIVE:
-                    if campaign.status == Campaign.Status.CLOSED:
-                        services.transition(campaign, Campaign.Status.LIVE, by=None)
-                    else:
-                        services.publish(campaign, by=None)
-            pages.changed()  # texts rewritten in place: stored pages and snapshots go
-            User = get_user_model()
+        # A password chosen (--password or DEMO_PASSWORD) is set on every demo login, and the
+        # file in var/ is neither read nor written.
+        chosen = bool(password)
+        stored = credentials.Credentials() if chosen else credentials.read()
+        dirty = False  # the file needs writing
+        if not chosen:
+            if not stored.password:
+                stored.password = credentials.new_password()
+                dirty = True
+            password = stored.password
+        logins: list[tuple[str, str, bool, list[str]]] = []
+        with transaction.atomic(), emails.held_back():
+            load_campaigns()
             for username, group, superuser in USERS:
-                user, _ = User.objects.get_or_create(username=username)
-                user.email = f"{username}@example.org"
-                user.is_staff = True
-                user.is_superuser = superuser
-                user.set_password(password)
-                user.save()
-                if group:
-                    user.groups.set([Group.objects.get(name=group)])
-                backup_codes[username] = self.reset_backup_codes(user)
+                known, codes, new_codes = self.login(
+                    username, group, superuser, password, chosen=chosen, stored=stored
+                )
+                dirty |= new_codes
+                logins.append((username, group or "superuser", known, codes))
             load_demo_gifts()
             load_commitments_demo()
             load_pledges_demo()
-        self.stdout.write(self.style.SUCCESS("Demo content loaded."))
-        self.stdout.write("Staff logins (user / password):")
-        for username, group, _superuser in USERS:
-            self.stdout.write(f"  {username:<10} {password}   {group or 'superuser'}")
-        self.stdout.write(
+            if dirty and not chosen:  # before the commit: no login with a password not kept
+                credentials.write(stored)
+        self.report(password, logins, chosen=chosen)
+
+    def report(self, password, logins, *, chosen) -> None:
+        write = self.stdout.write
+        write(self.style.SUCCESS("Demo content loaded (what existed is left as it was)."))
+        write("Staff logins (user / password):")
+        for username, role, known, _codes in logins:
+            shown = password if known else "(changed, not shown; DEMO_PASSWORD=… sets one)"
+            write(f"  {username:<10} {shown}   {role}")
+        write(
             "Staff also confirm a second factor: use one of these one-time backup codes, "
             "or set up an authenticator app from the staff area once logged in."
         )
-        for username, codes in backup_codes.items():
-            self.stdout.write(f"  {username:<10} {' '.join(codes)}")
+        for username, _role, _known, codes in logins:
+            write(f"  {username:<10} {' '.join(codes) or '(all used)'}")
+        if not chosen:
+            write(f"Kept in {credentials.path()}; DEMO_PASSWORD=... sets another on every login.")
 
-    def reset_backup_codes(self, user) -> list[str]:
-        """Give `user` fresh one-time backup codes (replacing older demo ones)."""
-        device, _ = StaticDevice.objects.get_or_create(user=user, name="backup")
-        device.token_set.all().delete()
-        codes = [StaticToken.random_token() for _ in range(BACKUP_CODES_PER_USER)]
-        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-        return codes
+    def login(self, username, group, superuser, password, *, chosen, stored):
+        """The demo login `username`, made if missing; the password is set on it only when it
+        is new or was `chosen` on the command line. Returns whether `password` opens it, its
+        remaining backup codes, and whether `stored` gained codes to keep."""
+        User = get_user_model()
+        user, made = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "email": f"{username}@example.org",
+                "is_staff": True,
+                "is_superuser": superuser,
+            },
+        )
+        if made:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            if group:
+                user.groups.set([Group.objects.get(name=group)])
+            known = True
+        else:
+            known = user.check_password(password)
+            if chosen and not known:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+                known = True
+        device, made_device = StaticDevice.objects.get_or_create(user=user, name="backup")
+        codes_changed = False
+        if made_device:
+            codes = stored.backup_codes.get(username) or [
+                StaticToken.random_token() for _ in range(BACKUP_CODES_PER_USER)
+            ]
+            StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+            codes_changed = stored.backup_codes.get(username) != codes
+            stored.backup_codes[username] = codes
+        # Read back: a code used to log in is gone, and is not printed again.
+        remaining = list(device.token_set.order_by("pk").values_list("token", flat=True))
+        return known, remaining, codes_changed
