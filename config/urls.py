@@ -9,8 +9,11 @@ from campaigns.views import theme_css
 from donations.webhook import stripe_webhook
 from lib.health import healthz
 
-admin.site.site_header = "Coalition staff"
-admin.site.site_title = "Coalition staff"
+# The staff area is named for the coalition (COALITION_NAME), like the public pages.
+admin.site.site_header = (
+    f"{settings.COALITION_NAME} staff" if settings.COALITION_NAME else "Coalition staff"
+)
+admin.site.site_title = admin.site.site_header
 
 # A database outage answers a friendly 503 page; other errors the plain 500 page.
 handler500 = "lib.outage.server_error"
