@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, router, transaction
 from django.db.models.constants import OnConflict
 from django.utils import timezone
@@ -39,6 +40,7 @@ from pledges.organisations import (
     website_domain,
 )
 from pledges.outbox import queue_email
+from pledges.widgets import country_codes
 from staff import audit, waiting
 
 SignatureStatus = Signature.Status
@@ -162,8 +164,14 @@ def sign(
         partner=partner,
         shared_with_partner=bool(partner and data.shared_with_partner),
     )
-    # Both relations are known to exist: re-checking them cost two queries a sign.
-    signature.full_clean(exclude=["campaign", "statement_version"], validate_constraints=False)
+    # Both relations are known to exist: re-checking them cost two queries a sign. The
+    # country is checked against the set of codes: the model field would walk its 250
+    # lazily named choices on every sign.
+    signature.full_clean(
+        exclude=["campaign", "statement_version", "country"], validate_constraints=False
+    )
+    if signature.country not in country_codes():
+        raise ValidationError({"country": [f"{signature.country!r} is not a country code."]})
     with transaction.atomic():
         if _insert_unless_signed(signature):
             if over_limit:
