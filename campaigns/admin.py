@@ -64,16 +64,9 @@ def when(moment: datetime) -> str:
     return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
-@admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "headquarters_country"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name", "products"]
-
-    # Campaign pages show their targets: stored pages go (on commit).
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        pages.changed()
+class PublicPagesChange:
+    """Admin of something public pages show: deleting it makes the stored pages go (on
+    commit), as saving does."""
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -81,6 +74,18 @@ class TargetAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
+        pages.changed()
+
+
+@admin.register(Target)
+class TargetAdmin(PublicPagesChange, admin.ModelAdmin):
+    list_display = ["name", "slug", "headquarters_country"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "products"]
+
+    # Campaign pages show their targets: stored pages go (on commit).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
         pages.changed()
 
 
@@ -631,7 +636,7 @@ PREVIEW_CSP = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(PublicPagesChange, admin.ModelAdmin):
     form = CampaignAdminForm
     change_form_template = "admin/campaigns/campaign/change_form.html"
     list_display = ["title", "slug", "kind", "status", "launch_at", "close_at", "launched_at"]
@@ -761,14 +766,6 @@ class CampaignAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # Translations and targets included: stored public pages and the signing snapshots
         # (pledges/snapshots.py) go, on commit.
-        pages.changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        pages.changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
         pages.changed()
 
     @admin.display(description=_("Current hero image"))

@@ -12,7 +12,7 @@ Machine-readable shapes (the API, exports) keep `decimal_string`.
 
 import copy
 import re
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
 from babel import Locale
@@ -21,7 +21,14 @@ from django.conf import settings
 from django.utils import translation
 
 # The exponent tables live in lib (campaigns converts goals with them too); re-exported here.
-from lib.currencies import THREE_DECIMAL, ZERO_DECIMAL, exponent, is_iso_currency  # noqa: F401
+from lib.currencies import (  # noqa: F401 - THREE_DECIMAL, ZERO_DECIMAL are read from here
+    THREE_DECIMAL,
+    ZERO_DECIMAL,
+    exponent,
+    is_iso_currency,
+    major_to_minor,
+    minor_to_major,
+)
 from lib.locales import babel_locale
 
 # Stripe rejects a single charge above eight digits of minor units.
@@ -59,21 +66,14 @@ def supported_currencies() -> list[str]:
 def to_minor(amount: Decimal | int | str, currency: str) -> int:
     """Major units (e.g. Decimal("12.50")) to integer minor units; MoneyError if not exact."""
     try:
-        value = Decimal(str(amount).strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise MoneyError("not a number") from exc
-    if not value.is_finite():
-        raise MoneyError("not a number")
-    scaled = value.scaleb(exponent(currency))
-    if scaled != scaled.to_integral_value():
-        raise MoneyError("too many decimal places for this currency")
-    return int(scaled)
+        return major_to_minor(amount, currency)
+    except ValueError as exc:
+        raise MoneyError(str(exc)) from exc
 
 
 def from_minor(amount_minor: int, currency: str) -> Decimal:
     """Integer minor units to a Decimal in major units with the currency's exponent."""
-    places = exponent(currency)
-    return Decimal(amount_minor).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+    return minor_to_major(amount_minor, currency)
 
 
 def decimal_string(amount_minor: int, currency: str) -> str:
