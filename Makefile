@@ -28,6 +28,7 @@ run: install
 	@trap 'kill 0' INT TERM EXIT; \
 	DEBUG=1 $(BIN)/python manage.py db_worker & \
 	DEBUG=1 $(BIN)/python manage.py count_figures & \
+	DEBUG=1 $(BIN)/python manage.py take_signatures & \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # axe-core for the accessibility tests, from the npm registry into git-ignored var/npm.

@@ -103,6 +103,13 @@ def run_signatures(hashes: list[str]) -> dict:
     }
 
 
+def count_waiting_submissions() -> int:
+    """Sign submissions the intake job has not taken yet (`pledges.intake`)."""
+    from pledges.models import Submission
+
+    return Submission.objects.count()
+
+
 def count_signatures() -> int:
     from pledges.models import Signature
 

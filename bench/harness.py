@@ -215,6 +215,11 @@ def start_counter() -> subprocess.Popen:
     return start("counter", [str(BIN / "python"), "manage.py", "count_figures"], bench_env())
 
 
+def start_intake() -> subprocess.Popen:
+    """The intake job, as production runs it (`manage.py take_signatures`)."""
+    return start("intake", [str(BIN / "python"), "manage.py", "take_signatures"], bench_env())
+
+
 # HTTP ------------------------------------------------------------------------------------------
 
 

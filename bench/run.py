@@ -96,12 +96,14 @@ def main(argv: list[str] | None = None) -> None:
         if "web" in parts:
             worker = harness.start_worker()
             counter = harness.start_counter()
+            taker = harness.start_intake()
             load = scenarios.prepare(args.duration, args.connections, args.threads)
             results["scenarios"] = {}
             for scenario in scenarios.WEB:
                 results["scenarios"].update(scenario(load))
             harness.stop(worker)
             harness.stop(counter)
+            harness.stop(taker)
         if "flat" in parts:
             load = scenarios.Load(args.duration, args.connections, args.threads)
             results["flat"] = scenarios.flat(load, args.workers)

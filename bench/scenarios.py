@@ -55,7 +55,9 @@ def settle(hashes: list[str]) -> None:
     last, still = -1, 0
     while still < 3:
         count = checks.count_run_signatures(hashes)
-        still = still + 1 if count == last else 0
+        # The intake job turns stored submissions into rows: wait for it to take them all.
+        waiting = checks.count_waiting_submissions()
+        still = still + 1 if count == last and not waiting else 0
         last = count
         time.sleep(0.3)
 

@@ -386,6 +386,9 @@ COUNTER_CACHE_SECONDS = env_int("COUNTER_CACHE_SECONDS", 5)
 # it compares every tally with a true COUNT (0: only with --reconcile, e.g. from cron).
 COUNTER_INTERVAL_SECONDS = env_int("COUNTER_INTERVAL_SECONDS", 5)
 COUNTER_RECONCILE_SECONDS = env_int("COUNTER_RECONCILE_SECONDS", 86400)
+# The intake job (manage.py take_signatures): how often it turns waiting sign submissions into
+# signatures and their confirmation emails (pledges/intake.py).
+INTAKE_INTERVAL_MS = env_int("INTAKE_INTERVAL_MS", 500)
 # Public pages are served as stored bytes for this long, then rebuilt once something they show
 # changed (campaigns/pages.py); it is also their `max-age` for proxies and CDNs.
 PUBLIC_PAGE_SECONDS = env_int("PUBLIC_PAGE_SECONDS", 5)

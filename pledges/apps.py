@@ -11,14 +11,15 @@ class PledgesConfig(AppConfig):
 
         from campaigns import counters, figures
         from campaigns import services as campaign_services
-        from lib import personal_data
-        from pledges import contact, exports, progress, retention, services
+        from lib import health, personal_data
+        from pledges import contact, exports, intake, progress, retention, services
         from pledges.models import OrgPledge
 
         figures.register(
             ("signatures", "pending_signatures"), progress.signature_counts, goals=["signatures"]
         )
         counters.register("signatures", progress.recount_signatures)
+        health.register("intake", intake.intake_health)
         figures.register(
             ("organisations",),
             progress.organisation_counts,

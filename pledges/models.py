@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from campaigns.models import LANGUAGE_CHOICES, Campaign
-from lib.encryption import EncryptedCharField, EncryptedEmailField
+from lib.encryption import EncryptedCharField, EncryptedEmailField, EncryptedJSONField
 
 NAME_MAX = 120
 EMAIL_MAX = 254
@@ -178,6 +178,37 @@ class Signature(models.Model):
     @property
     def is_counted(self) -> bool:
         return self.status == self.Status.CONFIRMED
+
+
+class Submission(models.Model):
+    """A sign form as it arrived, waiting for the intake job (`pledges.intake`).
+
+    The sign request stores its submission in one INSERT and answers "check your email"; the
+    job turns submissions into signatures in batches (dedupe, rate limits, the confirmation
+    email) and deletes each in the transaction that stores its signature, so a submission is
+    never lost and never signed twice. What the signer typed is encrypted as one document;
+    rows live seconds.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    # The version on the page when it was signed (None: the job looks it up).
+    statement_version = models.ForeignKey(
+        StatementVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    data = EncryptedJSONField()
+    ip_hash = models.CharField(max_length=64, blank=True)
+    received_at = models.DateTimeField()
+    # Failed runs (an unexpected error): the job tries again later and logs each failure.
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"submission {self.pk} to {self.campaign_id}"
 
 
 class RateCount(models.Model):

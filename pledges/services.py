@@ -110,7 +110,7 @@ class SignResult:
     outcome: str  # "new", "resent", "already-signed", "suspect", "held"
 
 
-def _require_open(campaign: Campaign, now: datetime, *, organisations: bool = False) -> None:
+def require_open(campaign: Campaign, now: datetime, *, organisations: bool = False) -> None:
     collects = campaign.collects_organisations if organisations else campaign.collects_signatures
     if not collects or not campaign.is_open(now):
         raise CampaignNotOpen(campaign.slug)
@@ -124,6 +124,7 @@ def sign(
     now: datetime | None = None,
     partner: Partner | None = None,
     statement_version_id: int | None = None,
+    submitted_open: bool = False,
 ) -> SignResult:
     """Sign `campaign`'s statement, or answer a repeat signing without saying so to the page.
 
@@ -132,6 +133,8 @@ def sign(
     signer (a `?ref=` link or an API token); a repeat signing keeps the first attribution.
     `statement_version_id`: the campaign's current statement version, when the caller knows
     it (`pledges.snapshots`); otherwise it is looked up (and snapshotted if the text changed).
+    `submitted_open`: the campaign was open when the person submitted (`pledges.intake`
+    checked it then and told them to check their email), whatever it is now.
 
     A new signature with a known `statement_version_id` costs four statements: the rate-limit
     upsert (in autocommit), then in one transaction the signature's INSERT and its email's two
@@ -139,7 +142,8 @@ def sign(
     """
     now = now or timezone.now()
     client = client or Client()
-    _require_open(campaign, now)
+    if not submitted_open:
+        require_open(campaign, now)
     email = normalise_email(data.email)
     hashed = email_hash(email)
     # Before the transaction, in autocommit: a signature that fails was still an attempt,
@@ -537,7 +541,7 @@ def sign_on(
     email, then the sign-on waits for moderation."""
     now = now or timezone.now()
     client = client or Client()
-    _require_open(campaign, now, organisations=True)
+    require_open(campaign, now, organisations=True)
     contact_email = normalise_email(data.contact_email)
     over_limit = record_attempt(client, contact_email, now=now)  # in autocommit: pledges.abuse
     with transaction.atomic():

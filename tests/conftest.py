@@ -1,5 +1,6 @@
 """Shared fixtures: personas, campaigns built through our own services, the task worker."""
 
+import io
 from unittest import mock
 
 import pytest
@@ -173,12 +174,19 @@ def campaign(db):
     )
 
 
+def take_signatures() -> None:
+    """Run the intake job once: waiting sign submissions become signatures (pledges/intake.py)."""
+    call_command("take_signatures", "--once", stdout=io.StringIO())
+
+
 def run_tasks() -> None:
-    """Run every queued task to completion with the real database backend.
+    """Run the background work: the intake job, then every queued task to completion with
+    the real database backend.
 
     The worker closes "old" connections between tasks; inside a test's transaction
     that would close the test's own connection, so that one call is held back here.
     """
+    take_signatures()
     with mock.patch(
         "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
     ):

@@ -37,7 +37,7 @@ from partners import services as partner_services
 from partners.models import Partner, WebhookDelivery
 from pledges import services
 from pledges.models import OrgPledge, Signature
-from tests.conftest import create_campaign, run_tasks, verified_login
+from tests.conftest import create_campaign, run_tasks, take_signatures, verified_login
 from tests.donations.conftest import submission_key
 from tests.donations.stripe_events import post_event, session_completed
 from tests.pledges.conftest import last_email_to, link_to, signature_data
@@ -98,6 +98,7 @@ def sign_on_the_page(client, person, *, listed: bool, updates: bool = False, ref
     if ref:  # came through the partner's link: its code rides along in a hidden field
         data.update(ref=ref, share_with_partner="on")
     assert client.post("/c/refuse/sign/", data).status_code == 302
+    take_signatures()
 
 
 def confirm_from_the_email(client, person) -> None:

@@ -15,7 +15,7 @@ from lib.mailboxes import email_hash
 from pledges import contact, services
 from pledges.models import OrgPledge, Signature
 from tests.commitments.helpers import create_drive
-from tests.conftest import create_campaign, verified_login
+from tests.conftest import create_campaign, take_signatures, verified_login
 from tests.donations.conftest import submission_key
 from tests.quality.hostile import (
     COMMITMENT,
@@ -108,6 +108,7 @@ def test_unicode_signer_names_round_trip_to_the_signatories_list(
     email = f"signer{next(unique)}@example.org"
     response = client.post("/c/refuse/sign/", {**SIGN, "name": name, "email": email})
     assert response.status_code == 302
+    take_signatures()
     signature = Signature.objects.get(campaign=statement, email_hash=email_hash(email))
     assert signature.name == name
     services.confirm_signature(signature.pk)

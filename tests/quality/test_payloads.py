@@ -19,7 +19,7 @@ from partners.models import Partner, PartnerToken
 from pledges import contact, services
 from pledges.models import OrgPledge, Signature
 from tests.commitments.helpers import create_drive
-from tests.conftest import create_campaign, run_tasks
+from tests.conftest import create_campaign, run_tasks, take_signatures
 from tests.donations.stripe_events import sign as stripe_sign
 from tests.quality.hostile import (
     COMMITMENT,
@@ -142,6 +142,7 @@ def test_stored_payloads_are_shown_escaped_on_every_public_page(client, world):
                 "commitments-0-action": payload,
             },
         )
+    take_signatures()
     for signature in Signature.objects.all():
         services.confirm_signature(signature.pk)
     for pledge in [*OrgPledge.objects.all(), *CommitmentPledge.objects.all()]:

@@ -1,0 +1,59 @@
+"""`manage.py take_signatures`: the intake job (`pledges.intake`).
+
+    manage.py take_signatures            # every INTAKE_INTERVAL_MS, until stopped
+    manage.py take_signatures --once     # sign what is waiting, then exit
+
+Run one looping process per site beside the task worker; a second one is harmless (each takes
+the batches the other has not locked) and adds throughput under a spike. A database outage is
+logged and waited out; the loop never exits on one.
+"""
+
+import logging
+import signal
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
+
+from pledges import intake
+
+logger = logging.getLogger("pledges.intake")
+
+
+class Command(BaseCommand):
+    help = "Turn the waiting sign submissions into signatures (and their emails)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Take what waits, then exit.")
+        parser.add_argument(
+            "--every",
+            type=float,
+            default=None,
+            help="Seconds between runs (default: INTAKE_INTERVAL_MS / 1000).",
+        )
+
+    def handle(self, *args, once=False, every=None, **options):
+        if once:
+            taken = intake.take_all()
+            self.stdout.write(
+                f"signed {taken.signed}, dropped {taken.dropped}, failed {taken.failed}"
+            )
+            return
+        interval = settings.INTAKE_INTERVAL_MS / 1000 if every is None else every
+        self._stop = False
+        signal.signal(signal.SIGTERM, self._request_stop)
+        signal.signal(signal.SIGINT, self._request_stop)
+        while not self._stop:
+            started = time.monotonic()
+            close_old_connections()
+            try:
+                taken = intake.take_all()
+                if taken.signed or taken.dropped or taken.failed:
+                    logger.debug("took %s", taken)
+            except DatabaseError:
+                logger.exception("intake failed; trying again in %s s", interval)
+            time.sleep(max(0.0, interval - (time.monotonic() - started)))
+
+    def _request_stop(self, signum, frame):
+        self._stop = True
