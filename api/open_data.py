@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from api.oembed import PROVIDER_NAME
 from api.representation import progress_payload
+from campaigns import targets as target_list
 from campaigns.progress import campaign_progress
 from campaigns.queries import public_campaigns
-from campaigns.representation import public_status
+from campaigns.representation import public_status, target_change_payload
 from commitments import tracker
 from commitments.representation import commitment_payload
 from lib import spreadsheets
@@ -28,6 +29,7 @@ FILES = {
     "csv": "campaigns.csv",
     "organisations_csv": "organisations.csv",
     "commitments_csv": "commitments.csv",
+    "target_changes_csv": "target-changes.csv",
 }
 CSV_FIELDS = [
     "slug",
@@ -63,12 +65,27 @@ COMMITMENT_CSV_FIELDS = [
     "currency",
     "deadline",
     "status",
+    "grade",
     "pledged_at",
     "status_changed_at",
     "fulfilled_at",
+    "lapsed_at",
+    "evidence_urls",
+    "evidence_sha256",
     "history",
 ]
 COMMITMENT_BATCH = 500
+# The dated target list: every addition, removal and re-categorisation, oldest first.
+TARGET_CHANGE_CSV_FIELDS = [
+    "changed_at",
+    "target",
+    "target_name",
+    "change",
+    "category",
+    "from_category",
+    "reason",
+    "initial",
+]
 
 
 def neutralise(value) -> str:
@@ -146,8 +163,31 @@ def commitment_row(commitment: dict) -> dict:
         "organisation_website": organisation["website"],
         "target": target["slug"],
         "target_name": target["name"],
+        # Every public evidence item of the history, space-separated (links, then hashes).
+        "evidence_urls": " ".join(
+            item["url"]
+            for entry in commitment["history"]
+            for item in entry["evidence"]
+            if item["url"]
+        ),
+        "evidence_sha256": " ".join(
+            item["document_sha256"]
+            for entry in commitment["history"]
+            for item in entry["evidence"]
+            if item["document_sha256"]
+        ),
         "history": json.dumps(commitment["history"], ensure_ascii=False),
     }
+
+
+def target_changes() -> list[dict]:
+    """Changes to the list of targets of public drives, oldest first (never who made them)."""
+    changes = target_list.public_changes().order_by("changed_at", "pk")
+    return [target_change_payload(change) for change in changes]
+
+
+def target_change_row(change: dict) -> dict:
+    return change | {"target": change["target"]["slug"], "target_name": change["target"]["name"]}
 
 
 def _csv(fieldnames: list[str], data: list[dict]) -> bytes:
@@ -163,6 +203,7 @@ def build() -> dict[str, bytes]:
     data = rows()
     orgs = organisations()
     commitment_data = commitments()
+    change_data = target_changes()
     document = {
         "license": LICENSE,
         "license_url": LICENSE_URL,
@@ -172,6 +213,7 @@ def build() -> dict[str, bytes]:
         "campaigns": data,
         "organisations": orgs,
         "commitments": commitment_data,
+        "target_changes": change_data,
     }
     return {
         "json": json.dumps(document, ensure_ascii=False, indent=1).encode(),
@@ -182,6 +224,9 @@ def build() -> dict[str, bytes]:
         ),
         "commitments_csv": _csv(
             COMMITMENT_CSV_FIELDS, [commitment_row(c) for c in commitment_data]
+        ),
+        "target_changes_csv": _csv(
+            TARGET_CHANGE_CSV_FIELDS, [target_change_row(c) for c in change_data]
         ),
     }
 

@@ -39,6 +39,7 @@ class Progress(TypedDict):
     browser_url: Url
     status: PublicStatus
     total_signatures: int
+    paper_signatures: int
     pending_signatures: int
     total_organisations: int
     commitments: dict[str, int]
@@ -62,6 +63,7 @@ def progress_payload(
         "browser_url": browser_url(campaign, ui_language),
         "status": public_status(campaign),
         "total_signatures": progress.signatures,
+        "paper_signatures": progress.paper_signatures,
         "pending_signatures": progress.pending_signatures,
         "total_organisations": progress.organisations,
         "commitments": dict(progress.commitments),

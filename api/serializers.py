@@ -18,9 +18,10 @@ from api import oembed
 from api import representation as api_shapes
 from campaigns import representation as campaign_shapes
 from campaigns.forms import REF_PATTERN
+from campaigns.models import ReplyRequest, TargetReply
 from campaigns.representation import Format
 from commitments import representation as commitment_shapes
-from commitments.models import Commitment, CommitmentUpdate
+from commitments.models import Commitment, CommitmentUpdate, Evidence
 from donations import representation as donation_shapes
 from partners.models import EventType
 from pledges import representation as pledge_shapes
@@ -28,6 +29,8 @@ from pledges.models import AFFILIATION_MAX, EMAIL_MAX, NAME_MAX, Organisation
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
+
+EXAMPLE_EVIDENCE_URL = "https://union.example.org/news/pension-fund-divested"
 
 # Serializers generated from declared shapes ------------------------------------------
 
@@ -67,19 +70,35 @@ def output_serializer(shape: type, /, **overrides: dict) -> type[serializers.Ser
     unknown = set(overrides) - (set(hints) - set(inherited))
     if unknown:
         raise TypeError(f"{shape.__name__}: no own key named {', '.join(sorted(unknown))}")
-    attrs = {
-        key: _field(hint, **overrides.get(key, {}))
-        for key, hint in hints.items()
-        if key not in inherited
-    }
+    own = {key: dict(overrides.get(key, {})) for key in hints if key not in inherited}
+    # `example` is no field argument: the schema gets it (`add_field_examples`).
+    examples = {key: kwargs.pop("example") for key, kwargs in own.items() if "example" in kwargs}
+    attrs = {key: _field(hints[key], **kwargs) for key, kwargs in own.items()}
     serializer = type(
         f"{shape.__name__}Serializer",
         (base,),
         # No docstring: it would be the component's description in the schema.
         {**attrs, "__module__": __name__},
     )
+    serializer.field_examples = {**getattr(base, "field_examples", {}), **examples}
     GENERATED[shape] = serializer
     return serializer
+
+
+def add_field_examples(result: dict, generator, request, public) -> dict:
+    """drf-spectacular postprocessing hook: each generated component's declared `example`
+    values go on its properties, where the schema's readers (and the reference page) find
+    them."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for serializer in GENERATED.values():
+        component = schemas.get(serializer.__name__.removesuffix("Serializer"))
+        if not component:
+            continue
+        properties = component.get("properties", {})
+        for key, example in serializer.field_examples.items():
+            if key in properties:
+                properties[key]["example"] = example
+    return result
 
 
 def _field(hint, **kwargs) -> serializers.Field:
@@ -210,7 +229,15 @@ FundraisingSerializer = output_serializer(
 )
 ProgressSerializer = output_serializer(
     api_shapes.Progress,
-    total_signatures={"help_text": "Confirmed signatures."},
+    total_signatures={
+        "help_text": "Confirmed signatures. Online and on paper: one tally.",
+        "example": 12480,
+    },
+    paper_signatures={
+        "help_text": "Of total_signatures, those counted from paper sheets (the rest "
+        "were signed online).",
+        "example": 1930,
+    },
     pending_signatures={"help_text": "Awaiting email confirmation."},
     total_organisations={"help_text": "Approved organisations."},
     commitments={"help_text": "By status."},
@@ -277,6 +304,11 @@ class CommitmentQuerySerializer(serializers.Serializer):
     )
     type = serializers.ChoiceField(choices=Commitment.Kind.values, required=False)
     status = serializers.ChoiceField(choices=Commitment.Status.choices, required=False)
+    grade = serializers.ChoiceField(
+        choices=Commitment.Grade.choices,
+        required=False,
+        help_text="The verification grade.",
+    )
     country = serializers.RegexField(
         r"^[A-Z]{2}$", required=False, help_text="The organisation's country (ISO 3166 code)."
     )
@@ -293,6 +325,18 @@ class PagingQuerySerializer(serializers.Serializer):
 CommitmentOrganisationSerializer = output_serializer(
     commitment_shapes.CommitmentOrganisation, id={"help_text": "As in /organisations/<id>/."}
 )
+EvidenceItemSerializer = output_serializer(
+    commitment_shapes.EvidenceItem,
+    url={"example": EXAMPLE_EVIDENCE_URL},
+    captured_on={"example": "2026-11-02"},
+    document_url={"help_text": "A copy, served as a download only."},
+    document_type={"choices": Evidence.DocumentType.values},
+    document_size={"help_text": "Bytes."},
+    document_sha256={
+        "help_text": "Check a copy against it.",
+        "example": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    },
+)
 HistoryEntrySerializer = output_serializer(
     commitment_shapes.HistoryEntry,
     status={"choices": Commitment.Status.choices},
@@ -300,6 +344,7 @@ HistoryEntrySerializer = output_serializer(
         "choices": ["pledge", *CommitmentUpdate.Source.values],
         "help_text": "`pledge` for the pledge itself; `system` when the deadline passed.",
     },
+    evidence_url={"help_text": "The first of `evidence`."},
 )
 CommitmentSerializer = output_serializer(
     commitment_shapes.Commitment,
@@ -307,35 +352,122 @@ CommitmentSerializer = output_serializer(
     type={"choices": Commitment.Kind.values},
     other_type={"help_text": "For type `other`."},
     amount={"help_text": "Divestments: a decimal string in `currency`."},
-    status={"choices": Commitment.Status.choices},
+    status={
+        "choices": Commitment.Status.choices,
+        "help_text": "`agreed_to_review`: agreed to review or disclose, a step that is not "
+        "fulfilment; `fulfilled`: acted.",
+    },
+    grade={
+        "choices": Commitment.Grade.choices,
+        "help_text": "Verification: `self_reported`; `evidence_attached` once accepted evidence "
+        "is public; `verified` when the coalition checked it (moderators only).",
+        "example": "evidence_attached",
+    },
+    lapsed_at={
+        "help_text": "When the deadline lapsed it; kept if it was fulfilled late.",
+        "example": "2026-10-08T06:00:00+00:00",
+    },
     history={"help_text": "Oldest first: the pledge, then the updates moderators accepted."},
 )
 TargetTallySerializer = output_serializer(
     commitment_shapes.TargetTally, target={"help_text": "Slug; null: every target."}
 )
-CountryTallySerializer = output_serializer(commitment_shapes.CountryTally)
+SMALL_COUNTS = (
+    "A count under PUBLIC_MIN_COUNT (5) is null with `fewer_than`, and counted in `other` "
+    "so that no small count can be worked out from the total."
+)
+FEWER_THAN = {"help_text": "Set (the threshold) when the count is withheld.", "example": None}
+CountryTallySerializer = output_serializer(
+    commitment_shapes.CountryTally,
+    country={"help_text": "ISO 3166 code, or `other`: the countries not counted apart."},
+    count={"help_text": "Null: fewer than `fewer_than`.", "example": 12},
+    fewer_than=FEWER_THAN,
+)
 LARGEST_FIRST = {"help_text": "Largest first."}
 CommitmentTotalsSerializer = output_serializer(
     commitment_shapes.CommitmentTotals,
     total={"help_text": "Public commitments matching the filters."},
     organisations={"help_text": "Organisations behind them."},
     by_status={"help_text": "Every status, zeros kept."},
+    by_grade={"help_text": "Every verification grade, zeros kept."},
     by_type={"help_text": "Every type, zeros kept."},
     by_target=LARGEST_FIRST,
-    by_country=LARGEST_FIRST,
+    by_country={
+        "help_text": "Largest first, then `fewer_than` ones, then `other`. " + SMALL_COUNTS
+    },
 )
 
 
 # Targets -----------------------------------------------------------------------------
 
+ReplyClockSerializer = output_serializer(
+    campaign_shapes.ReplyClock,
+    id={"help_text": "The reply request."},
+    campaign={"help_text": "The drive it was made for, if one."},
+    asked_on={"help_text": "When the company was asked to respond.", "example": "2026-03-03"},
+    channel={"choices": ReplyRequest.Channel.values, "example": "email"},
+    question={"help_text": "What the company was asked."},
+    due_on={"help_text": "21 days after the ask unless set otherwise.", "example": "2026-03-24"},
+    state={
+        "help_text": "`replied` (published), `overdue` (no reply, past due) or `awaiting`.",
+        "example": "replied",
+    },
+    replied_on={"example": "2026-03-18"},
+    late={"help_text": "Replied after the due date."},
+    reply_url={"help_text": "Where the company published its reply."},
+    document_url={
+        "help_text": "The reply's document, as a download only.",
+        "example": "https://campaigns.example.org/targets/meta/replies/3/document/",
+    },
+    document_type={"choices": TargetReply.DocumentType.values, "example": "pdf"},
+)
+TargetChangeEntrySerializer = output_serializer(
+    campaign_shapes.TargetChangeEntry,
+    change={"example": "added"},
+    category={"help_text": "After the change.", "example": "consumer_boycott"},
+    from_category={"help_text": "Re-categorised: the category before."},
+    initial={"help_text": "On the list before the changelog began (no reason)."},
+    changed_at={"example": "2026-03-01T09:00:00+00:00"},
+)
 TargetSerializer = output_serializer(
     commitment_shapes.Target,
     commitments={
         "help_text": "Public commitments naming this target (or every target of a drive that "
         "lists it), by status."
     },
+    category={"example": "divestment"},
+    status={"help_text": "`removed`: off the list, still readable.", "example": "listed"},
+    reply={"help_text": "Its newest reply request; null if never asked."},
 )
 CommitmentPageSerializer = output_serializer(commitment_shapes.CommitmentPage)
+CountryPressureSerializer = output_serializer(
+    commitment_shapes.CountryPressure,
+    country={"help_text": "ISO 3166 code, or `other`.", "example": "GB"},
+    organisations={"help_text": "Null: fewer than `fewer_than`.", "example": 7},
+    fewer_than=FEWER_THAN,
+)
+DivestmentTotalSerializer = output_serializer(
+    commitment_shapes.DivestmentTotal,
+    currency={"example": "EUR"},
+    amount={"help_text": "Decimal, in `currency`.", "example": "2500000.00"},
+)
+PressurePointSerializer = output_serializer(
+    commitment_shapes.PressurePoint,
+    date={"help_text": "A month's last day, or today."},
+    acted={"help_text": "Of them, those that fulfilled a commitment."},
+)
+PressureSerializer = output_serializer(
+    commitment_shapes.Pressure,
+    organisations={"help_text": "With a public, not withdrawn, commitment."},
+    countries={"help_text": "Most organisations first. " + SMALL_COUNTS},
+    divestment={"help_text": "One total per currency."},
+    series={"help_text": "The last 12 months, by month."},
+)
+TargetRecordSerializer = output_serializer(
+    commitment_shapes.TargetRecord,
+    reply_requests={"help_text": "Every reply request, newest first."},
+    list_history={"help_text": "Its changes on the target list, oldest first."},
+)
 TargetDetailSerializer = output_serializer(
     commitment_shapes.TargetDetail,
     commitment_page={"help_text": "Those commitments, newest first; `?page=`, `?page_size=`."},

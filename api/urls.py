@@ -55,6 +55,11 @@ v1 = [
         name="open-data-commitments-csv",
     ),
     path(
+        "open-data/target-changes.csv",
+        views.OpenDataTargetChangesCsv.as_view(),
+        name="open-data-target-changes-csv",
+    ),
+    path(
         "open-data/organisations.csv",
         views.OpenDataOrganisationsCsv.as_view(),
         name="open-data-organisations-csv",

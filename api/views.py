@@ -20,8 +20,9 @@ from api.errors import error_response
 from api.http import PageNumberPagination, PartnerView, PublicReadView, counter_max_age
 from api.oembed import oembed_for
 from api.representation import campaign_detail_payload, campaign_payload, progress_payload
+from campaigns import replies
 from campaigns.access import access_campaign
-from campaigns.models import Campaign, Target
+from campaigns.models import Campaign, Target, TargetChange
 from campaigns.progress import campaign_progress
 from campaigns.queries import public_campaigns
 from campaigns.representation import browser_url
@@ -32,7 +33,9 @@ from commitments.representation import (
     CommitmentPage,
     commitment_payload,
     commitment_totals_payload,
+    pressure_payload,
     target_payload,
+    target_record_payload,
 )
 from donations import queries as donation_queries
 from donations.representation import open_books_payload
@@ -42,6 +45,7 @@ from pledges import queries as pledge_queries
 from pledges import services as pledge_services
 from pledges.abuse import Client
 from pledges.forms import SignatoryFilterForm, SignForm
+from pledges.models import Signature
 from pledges.representation import (
     IndividualPage,
     OrganisationPage,
@@ -216,7 +220,13 @@ class TargetList(generics.ListAPIView, PublicReadView):
 # BDS tracker -------------------------------------------------------------------------
 
 # API query names → the HTML tracker form's field names.
-COMMITMENT_FILTERS = {"target": "target", "type": "kind", "status": "status", "country": "country"}
+COMMITMENT_FILTERS = {
+    "target": "target",
+    "type": "kind",
+    "status": "status",
+    "grade": "grade",
+    "country": "country",
+}
 
 
 def bds_campaign(slug: str) -> Campaign:
@@ -291,7 +301,16 @@ def targets_with_public_campaigns():
             "campaigns",
             queryset=public_campaigns().order_by("slug"),
             to_attr="public_campaigns",
-        )
+        ),
+        # The right of reply and the dated list: a few queries for a whole page of targets.
+        Prefetch(
+            "reply_requests", queryset=replies.public_requests(), to_attr="public_reply_requests"
+        ),
+        Prefetch(
+            "changes",
+            queryset=TargetChange.objects.order_by("changed_at", "pk"),
+            to_attr="list_changes",
+        ),
     )
 
 
@@ -309,14 +328,19 @@ class TargetDetail(PublicReadView):
             raise NotFound("No such target.")
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(tracker.target_commitments(target), request, view=self)
-        payload = target_payload(target) | {
-            "commitment_page": CommitmentPage(
-                count=paginator.page.paginator.count,
-                next=paginator.get_next_link(),
-                previous=paginator.get_previous_link(),
-                results=commitment_payloads(page),
-            )
-        }
+        payload = (
+            target_payload(target)
+            | target_record_payload(target)
+            | {
+                "commitment_page": CommitmentPage(
+                    count=paginator.page.paginator.count,
+                    next=paginator.get_next_link(),
+                    previous=paginator.get_previous_link(),
+                    results=commitment_payloads(page),
+                ),
+                "pressure": pressure_payload(tracker.target_pressure(target)),
+            }
+        )
         return Response(s.TargetDetailSerializer(payload).data)
 
 
@@ -398,6 +422,16 @@ class OpenDataOrganisationsCsv(_OpenDataFile):
 )
 class OpenDataCommitmentsCsv(_OpenDataFile):
     fmt = "commitments_csv"
+    content_type = "text/csv; charset=utf-8"
+
+
+@extend_schema(
+    responses={(200, "text/csv"): OpenApiTypes.STR} | errors(429),
+    summary="Open data: every change to the target list (added, removed, re-categorised, "
+    "when and why), as CSV (CC BY 4.0)",
+)
+class OpenDataTargetChangesCsv(_OpenDataFile):
+    fmt = "target_changes_csv"
     content_type = "text/csv; charset=utf-8"
 
 
@@ -515,7 +549,13 @@ class PartnerSignatures(PartnerView):
         )
         try:
             # No client IP: the request comes from the partner's server, not the signer.
-            pledge_services.sign(campaign, data, client=Client(), partner=self.partner)
+            pledge_services.sign(
+                campaign,
+                data,
+                client=Client(),
+                partner=self.partner,
+                channel=Signature.Channel.API,
+            )
         except CampaignNotOpen:
             return error_response(409, "not_open", "This campaign is not taking signatures now.")
         return Response({"status": "accepted", "detail": ACCEPTED_DETAIL}, status=202)

@@ -223,7 +223,7 @@ def start_intake() -> subprocess.Popen:
 # HTTP ------------------------------------------------------------------------------------------
 
 
-def wait_for(url: str, timeout: float = 30) -> None:
+def wait_for(url: str, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,7 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.csp import CSP
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timeuntil
 from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -27,13 +28,25 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods
 
-from campaigns import access, hero, pages, services
-from campaigns.models import Campaign, CampaignTranslation, Target, TranslatorLanguage
+from campaigns import access, hero, pages, replies, services
+from campaigns import targets as target_list
+from campaigns.models import (
+    REASON_MAX,
+    REPLY_SUMMARY_MAX,
+    Campaign,
+    CampaignTranslation,
+    ReplyRequest,
+    Target,
+    TargetChange,
+    TargetReply,
+    TranslatorLanguage,
+)
 from campaigns.progress import campaign_progress
-from campaigns.views import render_campaign_page
+from campaigns.views import render_campaign_page, reply_download
 from lib import currencies
 from lib.locales import current_locale, format_count
 from lib.transitions import InvalidTransition
+from staff.admin_readonly import ReadOnlyAdmin
 from staff.roles import TRANSLATORS
 
 Kind = Campaign.Kind
@@ -77,16 +90,407 @@ class PublicPagesChange:
         pages.changed()
 
 
+# Targets: the dated list (campaigns.targets) and the right of reply (campaigns.replies).
+
+
+class TargetAdminForm(forms.ModelForm):
+    listed = forms.BooleanField(
+        label=_("On the list"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Untick to remove the target from the list: its page and history stay public, "
+            "marked as removed."
+        ),
+    )
+    change_reason = forms.CharField(
+        label=_("Reason for this change"),
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Needed when you add a target, remove it, put it back or change its category. "
+            "Published in the changelog of the target list."
+        ),
+    )
+
+    class Meta:
+        model = Target
+        fields = ["name", "slug", "category", "headquarters_country", "description", "products"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["listed"] = self.instance.is_listed
+        else:
+            del self.fields["listed"]  # a new target is added to the list
+
+    def list_moves(self) -> bool:
+        """Whether saving changes the list: an addition, a removal or a new category."""
+        return not self.instance.pk or bool({"category", "listed"} & set(self.changed_data))
+
+    def clean(self):
+        data = super().clean()
+        if self.list_moves() and not (data.get("change_reason") or "").strip():
+            self.add_error("change_reason", _("Say why: the reason is published in the changelog."))
+        return data
+
+
+class TargetChangeInline(admin.TabularInline):
+    model = TargetChange
+    fields = ["changed_at", "kind", "from_category", "category", "reason", "changed_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("History on the list")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Target)
 class TargetAdmin(PublicPagesChange, admin.ModelAdmin):
-    list_display = ["name", "slug", "headquarters_country"]
+    form = TargetAdminForm
+    list_display = ["name", "slug", "category", "status", "headquarters_country"]
+    list_filter = ["category", "status"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "products"]
+    inlines = [TargetChangeInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "headquarters_country", "description", "products"]}),
+        (_("On the target list"), {"fields": ["category", "listed", "change_reason"]}),
+    ]
 
-    # Campaign pages show their targets: stored pages go (on commit).
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                self.fieldsets[0],
+                (_("On the target list"), {"fields": ["category", "change_reason"]}),
+            ]
+        return self.fieldsets
+
+    # Adding, removing and re-categorising go through campaigns.targets, which records the
+    # change; the other fields are saved as they are. Stored pages go (on commit).
     def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason", "")
+        if not change:
+            target_list.add_target(obj, by=request.user, reason=reason)
+            return
+        original = Target.objects.get(pk=obj.pk)
+        category, obj.category = obj.category, original.category
         super().save_model(request, obj, form, change)
+        if category != original.category:
+            target_list.recategorise_target(obj, category, by=request.user, reason=reason)
+        if "listed" in form.changed_data:
+            if form.cleaned_data["listed"]:
+                target_list.add_target(obj, by=request.user, reason=reason)
+            else:
+                target_list.remove_target(obj, by=request.user, reason=reason)
+        obj.refresh_from_db()
         pages.changed()
+
+
+@admin.register(TargetChange)
+class TargetChangeAdmin(ReadOnlyAdmin):
+    """The target list's changelog as staff see it: who made each change, too."""
+
+    list_display = ["changed_at", "target", "kind", "from_category", "category", "reason",
+                    "changed_by"]  # fmt: skip
+    list_filter = ["kind", "category"]
+    list_select_related = ["target", "changed_by"]
+    search_fields = ["target__name", "reason"]
+    readonly_fields = list_display + ["initial"]
+
+
+class ReplyRequestForm(forms.ModelForm):
+    class Meta:
+        model = ReplyRequest
+        fields = ["target", "campaign", "asked_on", "channel", "question", "due_on"]
+        widgets = {"question": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "due_on" in self.fields and not self.instance.pk:
+            # A new request may leave it empty: the default is set by the service.
+            self.fields["due_on"].required = False
+            self.fields["due_on"].help_text = gettext(
+                "Empty: %(days)d days after the date asked."
+            ) % {"days": settings.REPLY_DUE_DAYS}
+        if "asked_on" in self.fields and not self.instance.pk:
+            self.fields["asked_on"].initial = timezone.localdate
+        if "campaign" in self.fields:
+            self.fields["campaign"].queryset = Campaign.objects.filter(kind=Kind.BDS)
+
+    def clean(self):
+        data = super().clean()
+        asked_on = data.get("asked_on") or self.instance.asked_on
+        due_on = data.get("due_on")
+        if asked_on and due_on and due_on < asked_on:
+            self.add_error("due_on", _("The reply cannot be due before the date asked."))
+        return data
+
+
+class ReplyForm(forms.Form):
+    received_on = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    url = forms.URLField(
+        label=_("Link to the reply"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Where the company published its reply, if it did."),
+    )
+    document = forms.FileField(
+        label=_("Document"),
+        required=False,
+        help_text=_(
+            "The reply as a PDF, PNG or JPEG file, at most 5 MB. It is offered to readers "
+            "as a download."
+        ),
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=REPLY_SUMMARY_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("A few sentences, published with the reply once a moderator agrees."),
+    )
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data.get("url") or ""
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise ValidationError(_("Enter a web address (http or https)."))
+        return url
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if upload:
+            replies.document_type(upload)  # a form error for a disguised or oversized file
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("url") and not data.get("document") and not self.errors:
+            raise ValidationError(_("Give a link to the reply or upload it."))
+        return data
+
+
+@admin.register(ReplyRequest)
+class ReplyRequestAdmin(admin.ModelAdmin):
+    """Communications records that a target was asked to respond, then its reply."""
+
+    form = ReplyRequestForm
+    list_display = ["target", "campaign", "asked_on", "due_on", "channel", "clock_state",
+                    "reply_status"]  # fmt: skip
+    list_filter = ["channel", "target"]
+    list_select_related = ["target", "campaign"]
+    search_fields = ["target__name", "question"]
+    date_hierarchy = "asked_on"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "replies",
+                    queryset=TargetReply.objects.filter(status=TargetReply.Status.PUBLISHED),
+                    to_attr="published_replies",
+                ),
+                "replies",
+            )
+        )
+
+    def get_fields(self, request, obj=None):
+        fields = ["target", "campaign", "asked_on", "channel", "question", "due_on"]
+        return fields if obj is None else [*fields, "asked_by", "created_at", "replies_now"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        # Once asked, only the due date moves (campaigns.replies.change_reply_due_date).
+        return ["target", "campaign", "asked_on", "channel", "question", "asked_by",
+                "created_at", "replies_now"]  # fmt: skip
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the public clock is the record: never deleted
+
+    @admin.display(description=_("public clock"))
+    def clock_state(self, obj):
+        return {
+            replies.AWAITING: gettext("no reply yet"),
+            replies.OVERDUE: gettext("overdue"),
+            replies.REPLIED: gettext("replied"),
+        }[replies.clock(obj).state]
+
+    @admin.display(description=_("reply"))
+    def reply_status(self, obj):
+        standing = [r for r in obj.replies.all() if r.status != TargetReply.Status.REJECTED]
+        return standing[0].get_status_display() if standing else "—"
+
+    @admin.display(description=_("replies"))
+    def replies_now(self, obj):
+        items = [
+            format_html(
+                '<li>{} — {} (<a href="{}">{}</a>)</li>',
+                date_format(reply.received_on, "DATE_FORMAT"),
+                reply.get_status_display(),
+                reverse("admin:campaigns_targetreply_change", args=[reply.pk]),
+                gettext("details"),
+            )
+            for reply in obj.replies.all()
+        ]
+        standing = any(r.status != TargetReply.Status.REJECTED for r in obj.replies.all())
+        record = (
+            ""
+            if standing
+            else format_html(
+                '<a class="button" href="{}">{}</a>',
+                reverse("admin:campaigns_replyrequest_reply", args=[obj.pk]),
+                gettext("Record the reply"),
+            )
+        )
+        return format_html("<ul>{}</ul>{}", format_html_join("", "{}", ((i,) for i in items)),
+                           record)  # fmt: skip
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            replies.change_reply_due_date(
+                obj, form.cleaned_data.get("due_on") or obj.due_on, by=request.user
+            )
+            return
+        data = replies.AskData(
+            asked_on=form.cleaned_data["asked_on"],
+            channel=form.cleaned_data["channel"],
+            question=form.cleaned_data["question"],
+            due_on=form.cleaned_data.get("due_on"),
+            campaign=form.cleaned_data.get("campaign"),
+        )
+        created = replies.ask_target(form.cleaned_data["target"], data, by=request.user)
+        obj.pk, obj.due_on = created.pk, created.due_on
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        pass  # no relations of its own to save
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/reply/",
+                self.admin_site.admin_view(
+                    require_http_methods(["GET", "HEAD", "POST"])(self.reply_view)
+                ),
+                name="campaigns_replyrequest_reply",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reply_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Record the target's reply: a link or a document, and a summary."""
+        try:
+            pk = int(unquote(object_id))
+        except ValueError:
+            raise Http404("No such request") from None
+        reply_request = ReplyRequest.objects.select_related("target").filter(pk=pk).first()
+        if reply_request is None:
+            raise Http404("No such request")
+        if not replies.may_record(request.user):
+            raise PermissionDenied
+        change_url = reverse("admin:campaigns_replyrequest_change", args=[reply_request.pk])
+        form = ReplyForm(
+            request.POST if request.method == "POST" else None,
+            request.FILES if request.method == "POST" else None,
+            initial={"received_on": timezone.localdate()},
+        )
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    replies.record_reply(
+                        reply_request,
+                        replies.ReplyData(
+                            received_on=form.cleaned_data["received_on"],
+                            summary=form.cleaned_data["summary"],
+                            url=form.cleaned_data["url"],
+                            document=form.cleaned_data["document"],
+                        ),
+                        by=request.user,
+                    )
+                except ValidationError as exc:
+                    found = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+                    for name, errors in found.items():
+                        form.add_error(name if name in form.fields else None, errors)
+                else:
+                    messages.success(
+                        request,
+                        gettext("The reply is recorded: a moderator publishes it."),
+                    )
+                    return redirect(change_url)
+            status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": reply_request,
+            "title": gettext("Record the reply of %(target)s")
+            % {"target": reply_request.target.name},
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(
+            request, "admin/campaigns/replyrequest/reply.html", context, status=status
+        )
+
+
+@admin.register(TargetReply)
+class TargetReplyAdmin(ReadOnlyAdmin):
+    """Recorded replies; moderators publish or reject them in the workspace's queue."""
+
+    list_display = ["request", "received_on", "status", "document_type", "recorded_by",
+                    "decided_by"]  # fmt: skip
+    list_filter = ["status"]
+    list_select_related = ["request__target", "recorded_by", "decided_by"]
+    readonly_fields = ["request", "received_on", "url", "document_link", "summary", "status",
+                       "recorded_at", "recorded_by", "decided_at", "decided_by",
+                       "rejection_reason"]  # fmt: skip
+    exclude = ["document", "document_type"]
+
+    @admin.display(description=_("document"))
+    def document_link(self, obj):
+        if not obj.document:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:campaigns_targetreply_document", args=[obj.pk]),
+            gettext("Download (%(type)s)") % {"type": obj.get_document_type_display()},
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/document/",
+                self.admin_site.admin_view(require_http_methods(["GET", "HEAD"])(self.document)),
+                name="campaigns_targetreply_document",
+            ),
+            *super().get_urls(),
+        ]
+
+    def document(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The document of any reply, published or not, for staff who see replies."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            pk = int(unquote(object_id))
+        except ValueError:
+            raise Http404("No such reply") from None
+        reply = TargetReply.objects.select_related("request__target").filter(pk=pk).first()
+        if reply is None or not reply.document:
+            raise Http404("No such document")
+        response = reply_download(reply)
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 def _lifecycle_action(service, label: str, **service_kwargs):
@@ -714,6 +1118,18 @@ class CampaignAdmin(PublicPagesChange, admin.ModelAdmin):
         fieldsets.append(
             (_("Schedule"), {"fields": ["launch_at", "close_at", "launched_at", "closed_at"]})
         )
+        fieldsets.append(
+            (
+                _("After close"),
+                {
+                    "fields": ["keep_public_list", "anonymised_at"],
+                    "description": _(
+                        "Some time after the campaign closes, its signers' names, emails and "
+                        "hashes are anonymised; the counts stay."
+                    ),
+                },
+            )
+        )
         return fieldsets
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -724,7 +1140,14 @@ class CampaignAdmin(PublicPagesChange, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if self._translates_only(request):
             return ["title", "kind", "default_language", "status"]
-        return super().get_readonly_fields(request, obj)
+        fields = [*super().get_readonly_fields(request, obj), "anonymised_at"]
+        # "Keep the public list" is a choice made before close: once closed it can only be
+        # switched off, and once anonymisation started not at all.
+        if obj is not None and (
+            obj.anonymised_up_to_id is not None or (obj.is_closed() and not obj.keep_public_list)
+        ):
+            fields.append("keep_public_list")
+        return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if self._translates_only(request):

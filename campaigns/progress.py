@@ -103,6 +103,7 @@ class Progress:
     campaign_id: int
     signatures: int = 0
     pending_signatures: int = 0
+    paper_signatures: int = 0  # of `signatures`, counted from paper sheets (paper/)
     organisations: int = 0
     commitments: dict[str, int] = field(default_factory=dict)
     raised: dict = field(default_factory=dict)

@@ -76,3 +76,83 @@ def figure_payload(figure: ProgressFigure) -> Figure:
         "goal": figure.goal,
         "percent": figure.percent if figure.goal else None,
     }
+
+
+# Right of reply and the dated target list ----------------------------------------------------
+
+ReplyState = Literal["awaiting", "overdue", "replied"]
+TargetCategory = Literal["consumer_boycott", "divestment", "pressure", "grassroots"]
+TargetStatus = Literal["listed", "removed"]
+TargetChangeKind = Literal["added", "removed", "recategorised"]
+
+
+class ReplyClock(TypedDict):
+    id: int
+    campaign: str | None
+    asked_on: Date
+    channel: str
+    question: str
+    due_on: Date
+    state: ReplyState
+    replied_on: Date | None
+    late: bool
+    summary: str | None
+    reply_url: Url | None
+    document_url: Url | None
+    document_type: str | None
+
+
+def reply_clock_payload(clock) -> ReplyClock:
+    """A request's public clock (`campaigns.replies.Clock`): the published reply only."""
+    request, reply = clock.request, clock.reply
+    with translation.override(settings.LANGUAGE_CODE):  # the address without a prefix
+        document = clock.document_url
+    return {
+        "id": request.pk,
+        "campaign": request.campaign.slug if request.campaign_id else None,
+        "asked_on": iso(request.asked_on),
+        "channel": request.channel,
+        "question": request.question,
+        "due_on": iso(request.due_on),
+        "state": clock.state,
+        "replied_on": iso(reply.received_on) if reply else None,
+        "late": clock.late,
+        "summary": reply.summary if reply else None,
+        "reply_url": (reply.url or None) if reply else None,
+        "document_url": settings.SITE_URL + document if document else None,
+        "document_type": (reply.document_type or None) if reply and document else None,
+    }
+
+
+class TargetChangeEntry(TypedDict):
+    target: TargetRef
+    change: TargetChangeKind
+    category: TargetCategory
+    from_category: TargetCategory | None
+    reason: str
+    initial: bool
+    changed_at: DateTime
+
+
+def target_change_payload(change) -> TargetChangeEntry:
+    """One dated change to the target list; never who made it (staff are not published)."""
+    return {
+        "target": target_ref(change.target),
+        "change": change.kind,
+        "category": change.category,
+        "from_category": change.from_category or None,
+        "reason": change.reason,
+        "initial": change.initial,
+        "changed_at": iso(change.changed_at),
+    }
+
+
+class TargetReplyRecorded(TypedDict):
+    """The data of a `target.reply_recorded` event: a reply published, or a request overdue."""
+
+    target: TargetRef
+    reply: ReplyClock
+
+
+def reply_event_payload(clock) -> TargetReplyRecorded:
+    return {"target": target_ref(clock.request.target), "reply": reply_clock_payload(clock)}

@@ -45,3 +45,12 @@ def notify_campaign_launched(campaign_id: int, attempt: int = 1) -> bool:
         campaign.launch_notified_at = timezone.now()
         campaign.save(update_fields=["launch_notified_at"])
     return True
+
+
+@task()
+def send_reply_reminder(request_id: int, kind: str, attempt: int = 1) -> bool:
+    """Tell Communications a target's reply is due soon or overdue; once per state
+    (`campaigns.replies.send_reminder`)."""
+    from campaigns import replies
+
+    return replies.send_reminder(request_id, kind, attempt=attempt)

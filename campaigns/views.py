@@ -1,17 +1,24 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
+from django.core.files.storage import default_storage
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotModified,
+)
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from campaigns import cards, hero
+from campaigns import cards, hero, replies, targets
 from campaigns.access import access_campaign
 from campaigns.forms import QrForm, RefForm
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Target, TargetReply
 from campaigns.pages import public_page
 from campaigns.progress import campaign_progress
 from campaigns.queries import open_campaigns
@@ -140,3 +147,46 @@ def campaign_card(request: HttpRequest, slug: str) -> HttpResponse:
     response["ETag"] = png.etag
     patch_cache_control(response, **directives)
     return response
+
+
+# The target list's changelog and the documents of targets' replies.
+
+
+@require_safe
+@public_page
+def target_changes(request: HttpRequest) -> HttpResponse:
+    """Every change to the list of targets, newest first: added, removed, re-categorised,
+    when and why (who made it stays in the staff area)."""
+    changes = list(targets.public_changes()[:500])
+    return render(
+        request,
+        "campaigns/target_changes.html",
+        {"changes": changes, "categories": Target.Category.choices},
+    )
+
+
+def reply_download(reply: TargetReply) -> HttpResponse:
+    """A reply's document as a download, never shown inline: a PDF or an image from a
+    company is opened by the reader's own application, not by our pages."""
+    name = reply.document.name
+    if not default_storage.exists(name):
+        raise Http404("No such document")
+    with default_storage.open(name, "rb") as handle:
+        content = handle.read()
+    response = HttpResponse(content, content_type=replies.CONTENT_TYPES[reply.document_type])
+    extension = name.rsplit(".", 1)[-1]
+    filename = f"{reply.request.target.slug}-reply-{reply.pk}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def reply_document(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The document of a published reply (404 for any other)."""
+    reply = replies.document_of(slug, pk)
+    if reply is None:
+        raise Http404("No such document")
+    return reply_download(reply)

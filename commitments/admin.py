@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from commitments import services as commitment_services
-from commitments.forms import CommitmentUpdateForm
-from commitments.models import Commitment, CommitmentPledge, CommitmentUpdate
+from commitments.forms import CommitmentUpdateForm, GradeForm
+from commitments.models import Commitment, CommitmentPledge, CommitmentUpdate, Evidence
 from donations.money import format_money
 from pledges.admin import ContactForModeratorsMixin, ModerationQueueMixin, run_action
 from staff.admin_readonly import ReadOnlyAdmin
@@ -88,32 +88,80 @@ class CommitmentUpdateInline(admin.TabularInline):
         return False
 
 
-def _post_update(commitment, *, by, status, note, evidence_url):
+def _post_update(commitment, *, by, data):
     return commitment_services.post_commitment_update(
-        commitment,
-        commitment_services.UpdateData(status=status, note=note, evidence_url=evidence_url),
-        source=CommitmentUpdate.Source.MODERATOR,
-        by=by,
+        commitment, data, source=CommitmentUpdate.Source.MODERATOR, by=by
     )
+
+
+def _set_grade(commitment, *, by, grade, note):
+    return commitment_services.set_commitment_grade(commitment, grade, by=by, note=note)
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    fields = ["url", "captured_on", "document", "document_type", "document_size",
+              "document_sha256", "created_at"]  # fmt: skip
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Commitment)
 class CommitmentAdmin(AmountInMajorUnits, ReadOnlyAdmin):
-    list_display = ["__str__", "organisation", "campaign", "target", "status", "deadline",
-                    "pledge_status"]  # fmt: skip
-    list_filter = ["status", "kind", "pledge__status", "pledge__campaign", "target"]
+    list_display = ["__str__", "organisation", "campaign", "target", "status", "grade",
+                    "deadline", "pledge_status"]  # fmt: skip
+    list_filter = ["status", "grade", "kind", "pledge__status", "pledge__campaign", "target"]
     list_select_related = ["pledge__organisation", "pledge__campaign", "target"]
     search_fields = ["pledge__organisation__name", "action"]
     readonly_fields = ["pledge", "kind", "other_kind", "target", "action", "amount",
                        "deadline", "status", "status_changed_at", "fulfilled_at",
-                       "reminder_sent_at", "followup_sent_at", "created_at"]  # fmt: skip
+                       "lapsed_at", "grade", "grade_changed_at", "graded_by",
+                       "created_at"]  # fmt: skip
     # The stored minor units and code are shown as one amount (`amount`), not as fields.
     exclude = ["amount_minor", "currency"]
     inlines = [CommitmentUpdateInline]
-    actions = ["post_update"]
+    actions = ["post_update", "set_grade"]
 
     def has_post_permission(self, request) -> bool:
         return request.user.has_perm("commitments.post_commitmentupdate")
+
+    def has_grade_permission(self, request) -> bool:
+        return commitment_services.may_grade(request.user)
+
+    @admin.action(description=_("Set the verification grade…"), permissions=["grade"])
+    def set_grade(self, request, queryset):
+        form = GradeForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            run_action(
+                self,
+                request,
+                queryset,
+                _set_grade,
+                ngettext_lazy("%(n)d commitment graded.", "%(n)d commitments graded.", "n"),
+                **form.cleaned_data,
+            )
+            return None
+        return render(
+            request,
+            "admin/commitments/commitment_update.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Set the verification grade"),
+                "queryset": queryset.select_related("pledge__organisation"),
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "action_name": "set_grade",
+                "opts": self.model._meta,
+            },
+            status=400 if form.is_bound else 200,
+        )
 
     @admin.display(description=_("organisation"))
     def organisation(self, obj):
@@ -131,6 +179,7 @@ class CommitmentAdmin(AmountInMajorUnits, ReadOnlyAdmin):
     def post_update(self, request, queryset):
         form = CommitmentUpdateForm(
             request.POST if "apply" in request.POST else None,
+            request.FILES or None,
             statuses=Commitment.Status.choices,
         )
         if form.is_bound and form.is_valid():
@@ -140,7 +189,7 @@ class CommitmentAdmin(AmountInMajorUnits, ReadOnlyAdmin):
                 queryset,
                 _post_update,
                 ngettext_lazy("%(n)d commitment updated.", "%(n)d commitments updated.", "n"),
-                **form.cleaned_data,
+                data=form.update_data(),
             )
             return None
         return render(
@@ -177,10 +226,15 @@ class CommitmentUpdateAdmin(ReadOnlyAdmin):
     readonly_fields = ["commitment", "source", "review", "from_status", "status", "note",
                        "evidence_url", "created_at", "reviewed_at", "reviewed_by",
                        "review_reason"]  # fmt: skip
+    inlines = [EvidenceInline]
     actions = ["accept", "reject"]
 
     def has_review_permission(self, request) -> bool:
         return request.user.has_perm("commitments.review_commitmentupdate")
+
+    def get_queryset(self, request):
+        # `evidence_url` (a column of the list) reads the update's evidence items.
+        return super().get_queryset(request).prefetch_related("evidence")
 
     @admin.display(description=_("organisation"))
     def organisation(self, obj):

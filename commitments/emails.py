@@ -4,7 +4,9 @@ update link, and the deadline reminders, follow-ups and lapse notices. Registere
 
 from datetime import timedelta
 
-from commitments.models import CommitmentPledge
+from django.utils import timezone
+
+from commitments.models import CommitmentPledge, CommitmentUpdate
 from commitments.services import lapse_grace_days
 from pledges import emails, tokens
 from pledges.emails import Outgoing, absolute_url, pledge_context
@@ -40,6 +42,9 @@ def _commitment_email(template: str):
         lapses_on = None
         if commitment.deadline:
             lapses_on = commitment.deadline + timedelta(days=lapse_grace_days() + 1)
+        days_left = None
+        if commitment.deadline:
+            days_left = (commitment.deadline - timezone.localdate()).days
         return Outgoing(
             template=template,
             to=pledge.contact_email,
@@ -48,10 +53,45 @@ def _commitment_email(template: str):
                 **pledge_context(pledge),
                 "commitment": commitment,
                 "lapses_on": lapses_on,
+                "days_left": days_left,
             },
         )
 
     return builder
+
+
+def _review_email(template: str):
+    """The contact's update was accepted (now public) or rejected (with the reason)."""
+
+    def builder(email: PledgeEmail, update: CommitmentUpdate) -> Outgoing | None:
+        pledge = update.commitment.pledge
+        if not (email.address or pledge.contact_email):  # erased on request
+            return None
+        return Outgoing(
+            template=template,
+            to=pledge.contact_email,
+            language=pledge.contact_language,
+            context={
+                **pledge_context(pledge),
+                "commitment": update.commitment,
+                "update": update,
+                "reason": email.context.get("reason", ""),
+            },
+        )
+
+    return builder
+
+
+def report_link_email(email: PledgeEmail, pledge: CommitmentPledge) -> Outgoing | None:
+    """A fresh private report link, asked for on the public form: to the address typed."""
+    if pledge.status != ContactConfirmedPledge.Status.APPROVED:
+        return None
+    return Outgoing(
+        template="commitment-report-link",
+        to=email.address or pledge.contact_email,
+        language=pledge.contact_language,
+        context=pledge_context(pledge),
+    )
 
 
 def register() -> None:
@@ -62,3 +102,6 @@ def register() -> None:
         emails.TEMPLATES[(template, label)] = template.replace("pledge-", "commitments-", 1)
     for kind in ("commitment-reminder", "commitment-followup", "commitment-lapsed"):
         emails.builds(kind)(_commitment_email(kind))
+    for kind in ("commitment-update-accepted", "commitment-update-rejected"):
+        emails.builds(kind)(_review_email(kind))
+    emails.builds("commitment-report-link")(report_link_email)

@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Target
+from commitments.evidence import MAX_DOCUMENT_BYTES
 from commitments.models import (
     ACTION_MAX,
     EVIDENCE_MAX,
@@ -13,20 +14,28 @@ from commitments.models import (
     OTHER_KIND_MAX,
     Commitment,
 )
+from commitments.services import EvidenceData, UpdateData
 from commitments.tracker import ALL_TARGETS, CommitmentFilters
 from donations.forms import MajorAmountField
-from pledges.forms import OrgSignOnForm, country_field
+from pledges.forms import EmailForm, OrgSignOnForm, country_field
 
 
 class CommitmentPledgeForm(OrgSignOnForm):
     """The organisation and its private contact; the commitments come in a formset."""
 
 
-def target_choices(campaign: Campaign, *, blank: str) -> list[tuple[str, str]]:
+def target_choices(
+    campaign: Campaign, *, blank: str, listed_only: bool = False
+) -> list[tuple[str, str]]:
+    """The drive's targets; `listed_only`: not those removed from the target list (a new
+    commitment names a listed target; filters still find the removed ones)."""
+    drive_targets = campaign.targets.all()
+    if listed_only:
+        drive_targets = drive_targets.filter(status=Target.Status.LISTED)
     return [
         ("", blank),
         (ALL_TARGETS, _("All listed targets")),
-        *[(t.slug, t.name) for t in campaign.targets.all()],
+        *[(t.slug, t.name) for t in drive_targets],
     ]
 
 
@@ -62,7 +71,9 @@ class CommitmentForm(forms.Form):
 
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = target_choices(campaign, blank="---------")
+        self.fields["target"].choices = target_choices(
+            campaign, blank="---------", listed_only=True
+        )
 
     def clean_deadline(self):
         deadline = self.cleaned_data.get("deadline")
@@ -98,6 +109,11 @@ class TrackerFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any")), *Commitment.Status.choices]
     )
+    grade = forms.ChoiceField(
+        label=_("Verification"),
+        required=False,
+        choices=[("", _("Any")), *Commitment.Grade.choices],
+    )
     country = country_field(required=False)
     page = forms.IntegerField(
         min_value=1, max_value=100000, required=False, widget=forms.HiddenInput
@@ -116,6 +132,7 @@ class TrackerFilterForm(forms.Form):
             status=data["status"] or "",
             country=data["country"] or "",
             q=data["q"].strip(),
+            grade=data.get("grade") or "",
         )
 
 
@@ -137,7 +154,58 @@ class CommitmentUpdateForm(forms.Form):
         validators=[HTTP_ONLY],
         help_text=_("A public web page showing it: an announcement, minutes, a policy."),
     )
+    evidence_document = forms.FileField(
+        label=_("Evidence document (optional)"),
+        required=False,
+        help_text=_(
+            "A PDF, PNG or JPEG of at most 5 MB. It is published as a download with its "
+            "SHA-256 fingerprint, so anyone can check it later: leave out personal details."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
+    evidence_captured_on = forms.DateField(
+        label=_("Date the evidence was captured (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("When you saved the page or the document; today if empty."),
+    )
 
     def __init__(self, *args, statuses: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = statuses
+
+    def clean_evidence_document(self):
+        upload = self.cleaned_data.get("evidence_document")
+        if upload and upload.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(_("The document is larger than 5 MB."))
+        return upload
+
+    def update_data(self):
+        """The cleaned form as the service's `UpdateData` (the evidence as one item)."""
+        data = self.cleaned_data
+        url = data.get("evidence_url") or ""
+        document = data.get("evidence_document") or None
+        evidence = ()
+        if url or document is not None:
+            evidence = (
+                EvidenceData(
+                    url=url, captured_on=data.get("evidence_captured_on"), document=document
+                ),
+            )
+        return UpdateData(status=data["status"], note=data.get("note", ""), evidence=evidence)
+
+
+class GradeForm(forms.Form):
+    """A moderator's verification grade for the selected commitments."""
+
+    grade = forms.ChoiceField(label=_("Verification grade"), choices=Commitment.Grade.choices)
+    note = forms.CharField(
+        label=_("Why (kept in the audit log)"),
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReportLinkForm(EmailForm):
+    """The contact's address, to email them a fresh report link."""

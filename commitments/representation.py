@@ -7,8 +7,25 @@ generated from these declarations (see campaigns/representation.py).
 
 from typing import TypedDict
 
+from django.conf import settings
+from django.urls import reverse
+
+from campaigns import replies, targets
 from campaigns.models import Campaign
-from campaigns.representation import Date, DateTime, TargetRef, Url, iso, target_ref
+from campaigns.representation import (
+    Date,
+    DateTime,
+    ReplyClock,
+    TargetCategory,
+    TargetChangeEntry,
+    TargetRef,
+    TargetStatus,
+    Url,
+    iso,
+    reply_clock_payload,
+    target_change_payload,
+    target_ref,
+)
 from commitments import tracker
 from donations import money
 from pledges.representation import PublicOrganisation, organisation_payload
@@ -22,10 +39,19 @@ class Target(TypedDict):
     products: list[str]
     campaigns: list[str]
     commitments: dict[str, int]
+    # The dated list and the right of reply (campaigns.targets, campaigns.replies).
+    category: TargetCategory
+    status: TargetStatus
+    removed_at: DateTime | None
+    reply: ReplyClock | None
 
 
 def target_payload(target) -> Target:
-    """A BDS target (with `public_campaigns` prefetched) and its public commitments by status."""
+    """A BDS target (with `public_campaigns` prefetched) and its public commitments by status;
+    its category, whether it is on the list, and the clock of its newest reply request
+    (`public_reply_requests` and `list_changes` prefetched, else read here)."""
+    requests = _reply_requests(target)
+    removal = targets.removal(_list_changes(target))
     return {
         "slug": target.slug,
         "name": target.name,
@@ -34,6 +60,34 @@ def target_payload(target) -> Target:
         "products": target.product_list(),
         "campaigns": [c.slug for c in target.public_campaigns],
         "commitments": tracker.target_status_counts(target),
+        "category": target.category,
+        "status": target.status,
+        "removed_at": iso(removal.changed_at) if removal else None,
+        "reply": reply_clock_payload(replies.clock(requests[0])) if requests else None,
+    }
+
+
+def _reply_requests(target) -> list:
+    found = getattr(target, "public_reply_requests", None)
+    return found if found is not None else list(replies.public_requests([target]))
+
+
+def _list_changes(target) -> list:
+    found = getattr(target, "list_changes", None)
+    return found if found is not None else targets.target_history(target)
+
+
+class TargetRecord(TypedDict):
+    reply_requests: list[ReplyClock]
+    list_history: list[TargetChangeEntry]
+
+
+def target_record_payload(target) -> TargetRecord:
+    """Every public reply request of the target (newest first) and its history on the list
+    (oldest first), for /api/v1/targets/<slug>/."""
+    return {
+        "reply_requests": [reply_clock_payload(replies.clock(r)) for r in _reply_requests(target)],
+        "list_history": [target_change_payload(c) for c in _list_changes(target)],
     }
 
 
@@ -57,12 +111,39 @@ def commitment_target_payload(commitment) -> TargetRef | None:
     return target_ref(target) if target is not None else None
 
 
+class EvidenceItem(TypedDict):
+    url: Url | None
+    captured_on: Date
+    document_url: Url | None
+    document_type: str | None
+    document_size: int | None
+    document_sha256: str | None
+
+
+def evidence_payload(item: tracker.EvidenceItem) -> EvidenceItem:
+    """Public evidence: its link, the day captured, and a document's download and SHA-256."""
+    document_url = None
+    if item.has_document:
+        document_url = settings.SITE_URL + reverse(
+            "commitments:evidence_document", kwargs={"pk": item.pk}
+        )
+    return {
+        "url": item.url or None,
+        "captured_on": iso(item.captured_on),
+        "document_url": document_url,
+        "document_type": item.document_type or None,
+        "document_size": item.document_size,
+        "document_sha256": item.sha256 or None,
+    }
+
+
 class HistoryEntry(TypedDict):
     date: DateTime
     status: str
     note: str
     evidence_url: Url | None
     source: str
+    evidence: list[EvidenceItem]
 
 
 def history_payload(entry: tracker.HistoryEntry) -> HistoryEntry:
@@ -74,6 +155,7 @@ def history_payload(entry: tracker.HistoryEntry) -> HistoryEntry:
         "evidence_url": entry.evidence_url or None,
         # "" is the pledge itself; then the source of an accepted update.
         "source": entry.source or "pledge",
+        "evidence": [evidence_payload(item) for item in entry.evidence],
     }
 
 
@@ -90,9 +172,11 @@ class Commitment(TypedDict):
     currency: str | None
     deadline: Date | None
     status: str
+    grade: str
     pledged_at: DateTime
     status_changed_at: DateTime
     fulfilled_at: DateTime | None
+    lapsed_at: DateTime | None
     history: list[HistoryEntry]
 
 
@@ -114,9 +198,11 @@ def commitment_payload(commitment, history: list) -> Commitment:
         "currency": commitment.currency if has_amount else None,
         "deadline": iso(commitment.deadline),
         "status": commitment.status,
+        "grade": commitment.grade,
         "pledged_at": iso(commitment.created_at),
         "status_changed_at": iso(commitment.status_changed_at),
         "fulfilled_at": iso(commitment.fulfilled_at),
+        "lapsed_at": iso(commitment.lapsed_at),
         "history": [history_payload(entry) for entry in history],
     }
 
@@ -130,8 +216,63 @@ class CommitmentPage(TypedDict):
     results: list[Commitment]
 
 
-class TargetDetail(Target):
+class CountryPressure(TypedDict):
+    country: str  # an ISO code, or "other" (lib.disclosure.OTHER)
+    organisations: int | None  # null: fewer than `fewer_than`
+    fewer_than: int | None
+
+
+class DivestmentTotal(TypedDict):
+    currency: str
+    amount: str
+    commitments: int
+
+
+class PressurePoint(TypedDict):
+    date: Date
+    organisations: int
+    acted: int
+
+
+class Pressure(TypedDict):
+    organisations: int
+    countries: list[CountryPressure]
+    divestment: list[DivestmentTotal]
+    series: list[PressurePoint]
+
+
+def pressure_payload(pressure: tracker.Pressure) -> Pressure:
+    """`tracker.target_pressure` as JSON: amounts as decimal strings in their currency, never
+    added across currencies; the series by month (its last day), oldest first."""
+    monthly = [row for i, row in enumerate(pressure.series) if _month_end(pressure.series, i)]
+    return {
+        "organisations": pressure.organisations,
+        "countries": [
+            {"country": c.code, "organisations": c.organisations, "fewer_than": c.fewer_than}
+            for c in pressure.countries
+        ],
+        "divestment": [
+            {
+                "currency": d.currency,
+                "amount": money.decimal_string(d.amount_minor, d.currency),
+                "commitments": d.commitments,
+            }
+            for d in pressure.divestment
+        ],
+        "series": [
+            {"date": iso(day), "organisations": pledged, "acted": acted}
+            for day, pledged, acted in monthly
+        ],
+    }
+
+
+def _month_end(series: list, index: int) -> bool:
+    return index == len(series) - 1 or series[index + 1][0].month != series[index][0].month
+
+
+class TargetDetail(Target, TargetRecord):
     commitment_page: CommitmentPage
+    pressure: Pressure
 
 
 class TargetTally(TypedDict):
@@ -142,8 +283,9 @@ class TargetTally(TypedDict):
 
 
 class CountryTally(TypedDict):
-    country: str
-    count: int
+    country: str  # an ISO code, or "other" (lib.disclosure.OTHER)
+    count: int | None  # null: fewer than `fewer_than`
+    fewer_than: int | None
 
 
 class CommitmentTotals(TypedDict):
@@ -151,6 +293,7 @@ class CommitmentTotals(TypedDict):
     total: int
     organisations: int
     by_status: dict[str, int]
+    by_grade: dict[str, int]
     by_type: dict[str, int]
     by_target: list[TargetTally]
     by_country: list[CountryTally]
@@ -163,6 +306,7 @@ def commitment_totals_payload(campaign: Campaign, totals) -> CommitmentTotals:
         "total": totals.total,
         "organisations": totals.organisations,
         "by_status": {t.key: t.count for t in totals.by_status},
+        "by_grade": {t.key: t.count for t in totals.by_grade},
         "by_type": {t.key: t.count for t in totals.by_kind},
         "by_target": [
             {
@@ -173,7 +317,10 @@ def commitment_totals_payload(campaign: Campaign, totals) -> CommitmentTotals:
             }
             for t in totals.by_target
         ],
-        "by_country": [{"country": t.key, "count": t.count} for t in totals.by_country],
+        "by_country": [
+            {"country": t.key, "count": t.count, "fewer_than": t.fewer_than}
+            for t in totals.by_country
+        ],
     }
 
 

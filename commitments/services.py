@@ -11,23 +11,27 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from campaigns import progress
+from campaigns import pages, progress
 from campaigns.models import Campaign, Target
+from commitments import evidence as evidence_files
 from commitments import representation
 from commitments.models import (
     ACTION_MAX,
     HTTP_ONLY,
     NOTE_MAX,
+    OPEN_STATUSES,
     Commitment,
     CommitmentPledge,
     CommitmentUpdate,
+    DeadlineReminder,
+    Evidence,
 )
 from donations.money import MoneyError, normalise_currency, to_minor
 from lib.currencies import is_iso_currency
@@ -47,20 +51,40 @@ from staff import audit, waiting
 
 Status = Commitment.Status
 Kind = Commitment.Kind
+Grade = Commitment.Grade
 Source = CommitmentUpdate.Source
 Review = CommitmentUpdate.Review
+Stage = DeadlineReminder.Stage
 APPROVED = ContactConfirmedPledge.Status.APPROVED
 
 MAX_COMMITMENTS = 10
+MAX_EVIDENCE = 5  # items with one update
 # Far above any treasury, far below the 64-bit limit of the column.
 MAX_AMOUNT_MINOR = 10**15
-REMINDER_DAYS_BEFORE = 14
+# Reminders before a deadline: the tightest stage reached is sent, once (a commitment
+# pledged 20 days ahead gets the 30-day one, then the 7-day one).
+REMINDER_STAGES = ((7, Stage.DAYS_7), (30, Stage.DAYS_30), (60, Stage.DAYS_60))
 DEFAULT_LAPSE_GRACE_DAYS = 7
+GRADE_PERMISSION = "commitments.grade_commitment"
 
-OPEN = (Status.PLEDGED, Status.IN_PROGRESS)
+OPEN = OPEN_STATUSES
 
 TRANSITIONS: dict[str, set[str]] = {
-    Status.PLEDGED: {Status.IN_PROGRESS, Status.FULFILLED, Status.LAPSED, Status.WITHDRAWN},
+    Status.PLEDGED: {
+        Status.AGREED_TO_REVIEW,
+        Status.IN_PROGRESS,
+        Status.FULFILLED,
+        Status.LAPSED,
+        Status.WITHDRAWN,
+    },
+    # Agreeing to review or disclose is a step on the way, not the act: it can still go
+    # under way, be done, lapse at its deadline or be withdrawn.
+    Status.AGREED_TO_REVIEW: {
+        Status.IN_PROGRESS,
+        Status.FULFILLED,
+        Status.LAPSED,
+        Status.WITHDRAWN,
+    },
     Status.IN_PROGRESS: {Status.FULFILLED, Status.LAPSED, Status.WITHDRAWN},
     # Done late is still done; a lapsed commitment is not reopened otherwise.
     Status.LAPSED: {Status.FULFILLED, Status.WITHDRAWN},
@@ -68,7 +92,12 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.WITHDRAWN: set(),
 }
 # What a contact may report; lapsing is the clock's job.
-CONTACT_STATUSES = {Status.IN_PROGRESS, Status.FULFILLED, Status.WITHDRAWN}
+CONTACT_STATUSES = {
+    Status.AGREED_TO_REVIEW,
+    Status.IN_PROGRESS,
+    Status.FULFILLED,
+    Status.WITHDRAWN,
+}
 
 
 def contact_still_owed() -> Q:
@@ -174,6 +203,7 @@ def build_commitment(
         deadline=row.deadline,
         status=Status.PLEDGED,
         status_changed_at=now,
+        created_at=now,
     )
     if errors:
         raise ValidationError(errors)
@@ -208,7 +238,8 @@ def pledge_commitments(
             )
             % {"n": MAX_COMMITMENTS}
         )
-    targets = {target.slug: target for target in campaign.targets.all()}
+    # Only targets on the list: a removed one keeps its commitments but takes no new ones.
+    targets = {target.slug: target for target in campaign.targets.filter(status="listed")}
     today = timezone.localdate(now)
     commitments = []
     for index, row in enumerate(data.commitments):
@@ -249,28 +280,116 @@ def pledge_commitments(
 
 
 @dataclass(frozen=True)
+class EvidenceData:
+    """One evidence item: a web address and/or a document (an uploaded file or its bytes),
+    and the day it was captured (today when not given)."""
+
+    url: str = ""
+    captured_on: date | None = None
+    document: object = None  # an UploadedFile, a File or bytes
+
+
+@dataclass(frozen=True)
 class UpdateData:
     status: str
     note: str = ""
-    evidence_url: str = ""
+    evidence_url: str = ""  # a single link, captured today (the short form of `evidence`)
+    evidence: tuple[EvidenceData, ...] = ()
 
 
-def _check_update(data: UpdateData) -> tuple[str, str]:
+@dataclass(frozen=True)
+class CheckedEvidence:
+    url: str
+    captured_on: date
+    document: evidence_files.CheckedDocument | None
+
+
+def _check_evidence(items: tuple[EvidenceData, ...], *, today: date) -> list[CheckedEvidence]:
+    """Every item checked: an http(s) link or a PDF/PNG/JPEG of at most 5 MB (by content),
+    captured on a day that is not in the future. Raises ValidationError naming the field."""
+    if len(items) > MAX_EVIDENCE:
+        raise ValidationError(
+            {
+                "evidence_url": ngettext(
+                    "At most %(n)d evidence item with one update.",
+                    "At most %(n)d evidence items with one update.",
+                    MAX_EVIDENCE,
+                )
+                % {"n": MAX_EVIDENCE}
+            }
+        )
+    checked = []
+    for item in items:
+        errors: dict[str, str] = {}
+        url = (item.url or "").strip()
+        if url:
+            try:
+                HTTP_ONLY(url)
+            except ValidationError:
+                errors["evidence_url"] = _("Give a web address starting with http:// or https://.")
+        document = None
+        if item.document is not None:
+            try:
+                document = evidence_files.check_document(item.document)
+            except ValidationError as exc:
+                errors["evidence_document"] = exc.messages[0]
+        if not url and document is None and not errors:
+            errors["evidence_url"] = _("Give a link or a document as evidence.")
+        captured_on = item.captured_on or today
+        if captured_on > today:
+            errors["evidence_captured_on"] = _("The capture date cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
+        checked.append(CheckedEvidence(url=url, captured_on=captured_on, document=document))
+    return checked
+
+
+def _check_update(data: UpdateData, *, today: date) -> tuple[str, list[CheckedEvidence]]:
     errors: dict[str, str] = {}
     if data.status not in Status.values:
         errors["status"] = _("Choose a status.")
     note = data.note.strip()
     if len(note) > NOTE_MAX:
         errors["note"] = at_most_characters(NOTE_MAX)
-    url = data.evidence_url.strip()
-    if url:
-        try:
-            HTTP_ONLY(url)
-        except ValidationError:
-            errors["evidence_url"] = _("Give a web address starting with http:// or https://.")
     if errors:
         raise ValidationError(errors)
-    return note, url
+    items = tuple(data.evidence)
+    if data.evidence_url.strip():
+        items = (EvidenceData(url=data.evidence_url), *items)
+    return note, _check_evidence(items, today=today)
+
+
+def _store_evidence(update: CommitmentUpdate, items: list[CheckedEvidence], *, now) -> None:
+    for item in items:
+        evidence = Evidence(
+            update=update, url=item.url, captured_on=item.captured_on, created_at=now
+        )
+        if item.document is not None:
+            evidence.document_sha256 = item.document.sha256
+            evidence.document_type = item.document.kind
+            evidence.document_size = item.document.size
+            # Under a random name (`evidence_document_path`), served by the download view.
+            evidence.document.save("evidence", item.document.content, save=False)
+        evidence.full_clean(exclude=["update"])
+        evidence.save()
+
+
+def _pages_changed(campaign_id: int) -> None:
+    """Stored public pages (tracker, target and organisation pages) show this: rebuild them
+    once the transaction commits."""
+    pages.figures_moved(campaign_id, frozenset())
+
+
+def _grade_follows_evidence(commitment: Commitment, *, now: datetime) -> None:
+    """Public evidence moves a self-reported commitment to "evidence attached" (row locked);
+    never to "verified", and never down."""
+    if commitment.grade != Grade.SELF_REPORTED:
+        return
+    commitment.grade = Grade.EVIDENCE_ATTACHED
+    commitment.grade_changed_at = now
+    commitment.graded_by = None
+    commitment.save(update_fields=["grade", "grade_changed_at", "graded_by"])
+    _pages_changed(commitment.pledge.campaign_id)
 
 
 def _apply(commitment: Commitment, update: CommitmentUpdate, *, now: datetime) -> None:
@@ -281,10 +400,14 @@ def _apply(commitment: Commitment, update: CommitmentUpdate, *, now: datetime) -
         commitment.status_changed_at = now
         if update.status == Status.FULFILLED:
             commitment.fulfilled_at = now
+        if update.status == Status.LAPSED:
+            commitment.lapsed_at = now
         commitment.full_clean(exclude=["pledge", "target"], validate_constraints=False)
-        commitment.save(update_fields=["status", "status_changed_at", "fulfilled_at"])
+        commitment.save(update_fields=["status", "status_changed_at", "fulfilled_at", "lapsed_at"])
         progress.moved(commitment.pledge.campaign_id, "commitments")
         _status_changed_event(commitment, update, now=now)
+    else:
+        _pages_changed(commitment.pledge.campaign_id)  # a note in the public history
 
 
 def post_commitment_update(
@@ -298,7 +421,7 @@ def post_commitment_update(
     """Record a dated update. From the contact it waits for review; from a moderator (or
     the system) it applies at once. Raises ValidationError or InvalidTransition."""
     now = now or timezone.now()
-    note, url = _check_update(data)
+    note, evidence = _check_update(data, today=timezone.localdate(now))
     if source not in Source.values:
         raise ValueError(source)
     with transaction.atomic():
@@ -320,9 +443,10 @@ def post_commitment_update(
             source=source,
             status=data.status,
             note=note,
-            evidence_url=url,
             created_at=now,
         )
+        # Kept for the event's `evidence_url` until the items are stored.
+        update.first_evidence_url = next((item.url for item in evidence if item.url), "")
         if source != Source.CONTACT:
             update.review = Review.ACCEPTED
             update.reviewed_at = now
@@ -330,6 +454,9 @@ def post_commitment_update(
             _apply(locked, update, now=now)
         update.full_clean()
         update.save()
+        _store_evidence(update, evidence, now=now)
+        if evidence and update.review == Review.ACCEPTED:
+            _grade_follows_evidence(locked, now=now)
         if source == Source.CONTACT:
             waiting.item_waiting(update)  # waits for a moderator's review
         if source == Source.MODERATOR:
@@ -369,12 +496,22 @@ def review_commitment_update(
             if not can_move(commitment.status, locked.status):
                 raise InvalidTransition(commitment, locked.status)
             locked.review = Review.ACCEPTED
+            locked.first_evidence_url = locked.evidence_url
             _apply(commitment, locked, now=now)
+            if locked.evidence.exists():
+                _grade_follows_evidence(commitment, now=now)
         else:
             locked.review = Review.REJECTED
             locked.review_reason = reason.strip()
         locked.full_clean()
         locked.save()
+        if locked.source == Source.CONTACT:
+            # The contact hears the decision (and the reason of a rejection), in their language.
+            queue_email(
+                locked,
+                f"commitment-update-{locked.review}",
+                context={"reason": locked.review_reason},
+            )
         audit.record(
             f"commitmentupdate.{locked.review}",
             actor=by,
@@ -413,13 +550,19 @@ def _due(**filters):
     )
 
 
-def lapse_overdue_commitments(*, now: datetime | None = None) -> int:
+def lapse_overdue_commitments(*, now: datetime | None = None, only: list[int] | None = None) -> int:
     """Lapse open commitments whose deadline passed more than the grace days ago, and tell
-    the organisation. Safe to run twice: each row is re-checked under its lock."""
+    the organisation. Safe to run twice: each row is re-checked under its lock. A lapsed
+    commitment stays public with its history and the day it lapsed (`lapsed_at`).
+
+    `only` limits the run to those commitments (the demo backdates its own)."""
     now = now or timezone.now()
     cutoff = timezone.localdate(now) - timedelta(days=lapse_grace_days())
+    due = _due(deadline__lt=cutoff)
+    if only is not None:
+        due = due.filter(pk__in=only)
     lapsed = 0
-    for pk in _due(deadline__lt=cutoff).iterator(chunk_size=500):
+    for pk in due.iterator(chunk_size=500):
         with transaction.atomic():
             commitment = (
                 Commitment.objects.select_for_update(of=("self",))
@@ -444,32 +587,131 @@ def lapse_overdue_commitments(*, now: datetime | None = None) -> int:
     return lapsed
 
 
+def reminder_stage(deadline: date, today: date) -> str | None:
+    """The reminder a commitment due on `deadline` is owed today: the tightest of 60, 30
+    and 7 days before that has been reached, "after" once it passed, None further out."""
+    if deadline < today:
+        return Stage.AFTER
+    days_left = (deadline - today).days
+    return next((stage for days, stage in REMINDER_STAGES if days_left <= days), None)
+
+
 def send_commitment_reminders(*, now: datetime | None = None) -> tuple[int, int]:
-    """Remind contacts of a deadline within two weeks, and follow up once a deadline has
-    passed. One of each per commitment: safe to run twice. Returns (reminders, follow-ups)."""
+    """Remind contacts 60, 30 and 7 days before a deadline, and follow up once it passed.
+
+    Each stage is sent once per commitment (a unique row per stage, written in the same
+    transaction as the email it owes), so the job is safe to run twice or to skip a day: a
+    stage not sent in its window gives way to the next one. Returns (reminders, follow-ups).
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    soon = today + timedelta(days=REMINDER_DAYS_BEFORE)
-    sent = {"reminder_sent_at": 0, "followup_sent_at": 0}
-    plans = [
-        ("reminder_sent_at", "commitment-reminder", {"deadline__range": (today, soon)}),
-        ("followup_sent_at", "commitment-followup", {"deadline__lt": today}),
-    ]
-    for stamp, kind, window in plans:
-        for pk in _due(**{f"{stamp}__isnull": True}, **window).iterator(chunk_size=500):
-            with transaction.atomic():
-                commitment = (
-                    Commitment.objects.select_for_update()
-                    .filter(pk=pk, status__in=OPEN, **{f"{stamp}__isnull": True}, **window)
-                    .first()
-                )
-                if commitment is None:
-                    continue
-                setattr(commitment, stamp, now)
-                commitment.save(update_fields=[stamp])
-                queue_email(commitment, kind)
-                sent[stamp] += 1
-    return sent["reminder_sent_at"], sent["followup_sent_at"]
+    horizon = today + timedelta(days=max(days for days, _stage in REMINDER_STAGES))
+    reminders = followups = 0
+    candidates = _due(deadline__lte=horizon).exclude(
+        reminders__stage=Stage.AFTER
+    )  # done with once followed up
+    for pk in candidates.iterator(chunk_size=500):
+        with transaction.atomic():
+            commitment = (
+                Commitment.objects.select_for_update(of=("self",))
+                .select_related("pledge")
+                .filter(pk=pk, status__in=OPEN, pledge__status=APPROVED)
+                .first()
+            )
+            if commitment is None or commitment.deadline is None:
+                continue
+            stage = reminder_stage(commitment.deadline, today)
+            if stage is None or commitment.reminders.filter(stage=stage).exists():
+                continue
+            DeadlineReminder.objects.create(commitment=commitment, stage=stage, sent_at=now)
+            if stage == Stage.AFTER:
+                queue_email(commitment, "commitment-followup")
+                followups += 1
+            else:
+                queue_email(commitment, "commitment-reminder", context={"stage": stage})
+                reminders += 1
+    return reminders, followups
+
+
+# Grades ------------------------------------------------------------------------------------
+
+
+def may_grade(user: AbstractBaseUser | None) -> bool:
+    return user is not None and user.is_active and user.has_perm(GRADE_PERMISSION)
+
+
+def set_commitment_grade(
+    commitment: Commitment,
+    grade: str,
+    *,
+    by: AbstractBaseUser | None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Commitment:
+    """A moderator sets the verification grade. Only staff with `grade_commitment` may
+    (PermissionDenied otherwise); "evidence attached" needs public evidence
+    (ValidationError). The change is audited and public at once."""
+    if not may_grade(by):
+        raise PermissionDenied("Only moderators set the verification grade.")
+    if grade not in Grade.values:
+        raise ValidationError({"grade": _("Choose a verification grade.")})
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Commitment.objects.select_for_update(of=("self",))
+            .select_related("pledge")
+            .get(pk=commitment.pk)
+        )
+        if grade == Grade.EVIDENCE_ATTACHED and not public_evidence_exists(locked):
+            raise ValidationError(
+                {"grade": _("This commitment has no accepted evidence to point to.")}
+            )
+        if locked.grade == grade:
+            return locked
+        previous = locked.grade
+        locked.grade = grade
+        locked.grade_changed_at = now
+        locked.graded_by = by
+        locked.save(update_fields=["grade", "grade_changed_at", "graded_by"])
+        audit.record(
+            "commitment.grade",
+            actor=by,
+            target=locked,
+            details={"from": previous, "to": grade, "note": note.strip()[:NOTE_MAX]},
+        )
+        _pages_changed(locked.pledge.campaign_id)
+    return locked
+
+
+def public_evidence_exists(commitment: Commitment) -> bool:
+    return Evidence.objects.filter(
+        update__commitment=commitment, update__review=Review.ACCEPTED
+    ).exists()
+
+
+# A fresh report link -------------------------------------------------------------------------
+
+
+def request_report_link(
+    email: str, *, client: Client | None = None, now: datetime | None = None
+) -> int:
+    """Email a fresh private report link for every approved commitment pledge whose contact
+    is `email`, each in the contact's language. The page says "check your email" whatever
+    happens, so nobody learns from it whether an address is a contact; over the rate limit
+    of public forms nothing is sent. Returns how many emails were queued."""
+    now = now or timezone.now()
+    email = normalise_email(email)
+    if record_attempt(client or Client(), email, now=now):  # in autocommit: pledges.abuse
+        return 0
+    queued = 0
+    with transaction.atomic():
+        pledges = CommitmentPledge.objects.filter(
+            contact_email_hash=email_hash(email), status=APPROVED
+        ).order_by("pk")
+        for pledge in pledges:
+            queue_email(pledge, "commitment-report-link", address=email)
+            queued += 1
+    return queued
 
 
 # Events for partners -------------------------------------------------------------------------
@@ -495,7 +737,7 @@ def _status_changed_event(commitment: Commitment, update: CommitmentUpdate, *, n
             from_status=update.from_status or None,
             changed_at=now,
             note=update.note,
-            evidence_url=update.evidence_url,
+            evidence_url=getattr(update, "first_evidence_url", ""),
         ),
         campaign=commitment.pledge.campaign,
     )

@@ -12,19 +12,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from campaigns import replies, targets
 from campaigns.access import access_campaign
 from campaigns.models import Campaign, Target
 from campaigns.pages import public_page
 from commitments import chart, tracker
+from commitments import evidence as evidence_files
 from commitments import services as commitment_services
 from commitments.forms import (
     CommitmentFormSet,
     CommitmentPledgeForm,
     CommitmentUpdateForm,
+    ReportLinkForm,
     TrackerFilterForm,
 )
-from commitments.models import Commitment, CommitmentPledge, CommitmentUpdate
-from commitments.services import CommitmentData, CommitmentPledgeData, InvalidCommitment, UpdateData
+from commitments.models import Commitment, CommitmentPledge, CommitmentUpdate, Evidence
+from commitments.services import CommitmentData, CommitmentPledgeData, InvalidCommitment
 from lib.languages import recipient_language
 from lib.public_forms import public_form
 from lib.transitions import InvalidTransition
@@ -142,13 +145,20 @@ def _statuses_for(commitment: Commitment) -> list[tuple[str, str]]:
     return out
 
 
-def _update_form(commitment: Commitment, data=None) -> CommitmentUpdateForm | None:
+def _update_form(commitment: Commitment, data=None, files=None) -> CommitmentUpdateForm | None:
     statuses = _statuses_for(commitment)
     if not statuses:
         return None
     return CommitmentUpdateForm(
-        data, statuses=statuses, auto_id=f"id_c{commitment.pk}_%s", initial={}
+        data, files, statuses=statuses, auto_id=f"id_c{commitment.pk}_%s", initial={}
     )
+
+
+def _report_link_problem(request: HttpRequest, *, expired: bool) -> HttpResponse:
+    """A report link that no longer works: the way to a fresh one, without staff help."""
+    response = render(request, "commitments/link_expired.html", {"expired": expired}, status=400)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @public_form
@@ -157,7 +167,7 @@ def update(request: HttpRequest, token: str) -> HttpResponse:
     try:
         pledge_id = tokens.read_token("commitment-update", token)
     except tokens.BadToken as exc:
-        return link_problem(request, campaign=None, expired=exc.expired)
+        return _report_link_problem(request, expired=exc.expired)
     pledge = None
     if isinstance(pledge_id, int):
         pledge = (
@@ -185,12 +195,12 @@ def _update_page(request: HttpRequest, token: str, pledge: CommitmentPledge) -> 
             return link_problem(
                 request, campaign=pledge.campaign, expired=False, status=404, language=language
             )
-        form = _update_form(commitment, request.POST)
+        form = _update_form(commitment, request.POST, request.FILES)
         if form is not None and form.is_valid():
             try:
                 commitment_services.post_commitment_update(
                     commitment,
-                    UpdateData(**form.cleaned_data),
+                    form.update_data(),
                     source=CommitmentUpdate.Source.CONTACT,
                 )
             except ValidationError as exc:
@@ -264,8 +274,16 @@ def tracker_page(request: HttpRequest, slug: str) -> HttpResponse:
             "previous_link": link(page.previous_page_number()) if page.has_previous() else None,
             "next_link": link(page.next_page_number()) if page.has_next() else None,
             "chart": chart.commitments_chart_svg(tracker.commitment_series(campaign)),
+            "reply_rows": _reply_rows(campaign),
         },
     )
+
+
+def _reply_rows(campaign: Campaign) -> list[tuple[Target, replies.Clock | None]]:
+    """The drive's targets, each with the clock of its newest reply request (if any)."""
+    drive_targets = list(campaign.targets.all())
+    clocks = replies.latest_clocks(drive_targets)
+    return [(target, clocks.get(target.pk)) for target in drive_targets]
 
 
 @require_safe
@@ -277,16 +295,25 @@ def target_page(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such target")
     commitments = list(tracker.target_commitments(target)[:200])
     _in_page_language(public_campaigns)
+    history = targets.target_history(target)
+    pressure = tracker.target_pressure(target)
     return render(
         request,
         "commitments/tracker/target.html",
         {
             "target": target,
+            # The right of reply and the target's dated history on the list.
+            "reply_clocks": replies.clocks(target),
+            "list_history": history,
+            "removal": targets.removal(history),
             "campaigns": public_campaigns,
             "counts": tracker.target_status_counts(target),
             "status_labels": dict(Status.choices),
             "commitments": commitments,
             "histories": tracker.histories(commitments),
+            # Who presses the company: organisations, countries, money, over time.
+            "pressure": pressure,
+            "pressure_chart": chart.pressure_chart_svg(pressure.series),
         },
     )
 
@@ -303,3 +330,45 @@ def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
         + [commitment.pledge.campaign for commitment in record.commitments]
     )
     return render(request, "commitments/tracker/organisation.html", {"record": record})
+
+
+# Evidence documents and fresh report links -----------------------------------------------
+
+
+@require_safe
+def evidence_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """A public evidence document, as a download only (never rendered inline)."""
+    item = (
+        Evidence.objects.filter(
+            pk=pk,
+            update__review=CommitmentUpdate.Review.ACCEPTED,
+            update__commitment__in=tracker.public_commitments(),
+        )
+        .exclude(document="")
+        .first()
+    )
+    if item is None:
+        raise Http404("No such document")
+    return evidence_files.download_response(item)
+
+
+@public_form
+@require_http_methods(GET_POST)
+def report_link(request: HttpRequest) -> HttpResponse:
+    """A contact whose report link expired asks for a new one by email. The answer is the
+    same for any address: it never says whether the address is a contact."""
+    form = ReportLinkForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            if not form.is_bot():
+                commitment_services.request_report_link(
+                    form.cleaned_data["email"], client=Client.from_request(request)
+                )
+            return redirect("commitments:report_link_sent")
+        return render(request, "commitments/report_link.html", {"form": form}, status=400)
+    return render(request, "commitments/report_link.html", {"form": form})
+
+
+@require_safe
+def report_link_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "commitments/report_link_sent.html")

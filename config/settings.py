@@ -3,6 +3,8 @@
 Every variable is listed in `.env.example` and in the README.
 """
 
+import ipaddress
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -50,6 +52,17 @@ if not DEBUG and _LOCAL_FIELD_KEY.encode() in FIELD_ENCRYPTION_KEYS:
 # hash stays): `manage.py forget_spent_addresses`, daily (lib/personal_data.py).
 EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 7)
 
+# Public breakdowns (by country …) show a group's count only from this many up; smaller ones
+# read "fewer than N" and are counted together (lib/disclosure.py). Totals stay exact.
+PUBLIC_MIN_COUNT = env_int("PUBLIC_MIN_COUNT", 5)
+if PUBLIC_MIN_COUNT < 1:
+    raise ImproperlyConfigured("PUBLIC_MIN_COUNT must be at least 1")
+# Days after a campaign closes before its signers are anonymised (names, emails and hashes
+# rewritten; counts kept): `manage.py anonymise_closed_campaigns`, daily (pledges/anonymisation.py).
+ANONYMISE_AFTER_CLOSE_DAYS = env_int("ANONYMISE_AFTER_CLOSE_DAYS", 183)
+if ANONYMISE_AFTER_CLOSE_DAYS < 0:
+    raise ImproperlyConfigured("ANONYMISE_AFTER_CLOSE_DAYS must not be negative")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Who the site speaks for: the name and logo in every page's header, the share cards and the
@@ -89,6 +102,7 @@ INSTALLED_APPS = [
     "pledges",
     "donations",
     "commitments",
+    "paper",
     "api",
     "workspace",
     "demo",
@@ -326,6 +340,64 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 # Gift currencies offered besides EUR, USD and GBP (ISO codes Stripe supports, e.g. JPY,KWD).
 DONATION_CURRENCIES = env_list("DONATION_CURRENCIES", [])
 
+# M-Pesa gifts through Safaricom's Daraja API (STK push; donations/daraja.py). Offered only where
+# Finance turned it on and every key below is set. Daraja's result callbacks are unsigned: the
+# callback URL carries MPESA_CALLBACK_SECRET as a path segment, and MPESA_CALLBACK_ALLOWED_IPS
+# (addresses or networks, comma-separated; empty: any) can limit it to Safaricom's addresses.
+# MPESA_ENVIRONMENT=fake (DEBUG only) answers locally, without an account (README "M-Pesa").
+MPESA_ENVIRONMENT = env_str("MPESA_ENVIRONMENT", "sandbox").strip().lower()
+if MPESA_ENVIRONMENT not in ("sandbox", "production", "fake"):
+    raise ImproperlyConfigured(
+        f"MPESA_ENVIRONMENT must be sandbox, production or fake, not {MPESA_ENVIRONMENT!r}"
+    )
+if MPESA_ENVIRONMENT == "fake" and not DEBUG:
+    raise ImproperlyConfigured("MPESA_ENVIRONMENT=fake is for local development (DEBUG=1) only")
+MPESA_CONSUMER_KEY = env_str("MPESA_CONSUMER_KEY")
+MPESA_CONSUMER_SECRET = env_str("MPESA_CONSUMER_SECRET")
+MPESA_SHORTCODE = env_str("MPESA_SHORTCODE").strip()
+if MPESA_SHORTCODE and not MPESA_SHORTCODE.isdigit():
+    raise ImproperlyConfigured(f"MPESA_SHORTCODE must be digits, not {MPESA_SHORTCODE!r}")
+MPESA_PASSKEY = env_str("MPESA_PASSKEY")
+MPESA_CALLBACK_SECRET = env_str("MPESA_CALLBACK_SECRET").strip()
+if MPESA_CALLBACK_SECRET and not re.fullmatch(r"[A-Za-z0-9_-]{16,128}", MPESA_CALLBACK_SECRET):
+    raise ImproperlyConfigured(
+        "MPESA_CALLBACK_SECRET must be 16 to 128 letters, digits, '-' or '_' (it is a URL path "
+        "segment): python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
+MPESA_CALLBACK_ALLOWED_IPS = env_list("MPESA_CALLBACK_ALLOWED_IPS", [])
+for _network in MPESA_CALLBACK_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"MPESA_CALLBACK_ALLOWED_IPS: {_network!r} is not an IP address or network"
+        ) from _exc
+
+# SMS through Africa's Talking (lib/sms.py): M-Pesa receipts by SMS. Without an API key no SMS
+# is sent (receipts go by email only). The username "sandbox" is their free test account.
+AFRICASTALKING_USERNAME = env_str("AFRICASTALKING_USERNAME", "sandbox").strip()
+AFRICASTALKING_API_KEY = env_str("AFRICASTALKING_API_KEY")
+AFRICASTALKING_SENDER_ID = env_str("AFRICASTALKING_SENDER_ID").strip()
+
+# Signing by phone (pledges/phone.py): Africa's Talking posts USSD sessions to
+# /ussd/<USSD_CALLBACK_SECRET>/ and inbound SMS to /sms/<USSD_CALLBACK_SECRET>/. Empty: phone
+# signing is off (both answer 404). USSD_ALLOWED_IPS (addresses or networks, comma-separated;
+# empty: any) can limit both to the provider's addresses. README "Signing by phone".
+USSD_CALLBACK_SECRET = env_str("USSD_CALLBACK_SECRET").strip()
+if USSD_CALLBACK_SECRET and not re.fullmatch(r"[A-Za-z0-9_-]{16,128}", USSD_CALLBACK_SECRET):
+    raise ImproperlyConfigured(
+        "USSD_CALLBACK_SECRET must be 16 to 128 letters, digits, '-' or '_' (it is a URL path "
+        "segment): python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
+USSD_ALLOWED_IPS = env_list("USSD_ALLOWED_IPS", [])
+for _network in USSD_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"USSD_ALLOWED_IPS: {_network!r} is not an IP address or network"
+        ) from _exc
+
 # Security headers. Production (DEBUG=0) passes `manage.py check --deploy`.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -377,7 +449,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CampaignStatusEnum": ["live", "closed"],
         "CommitmentStatusEnum": "commitments.models.Commitment.Status",
+        "CommitmentGradeEnum": "commitments.models.Commitment.Grade",
+        "TargetStatusEnum": ["listed", "removed"],
+        "TargetCategoryEnum": ["consumer_boycott", "divestment", "pressure", "grassroots"],
     },
+    # The enum hook is drf-spectacular's default; ours adds the declared field examples.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.serializers.add_field_examples",
+    ],
 }
 
 # Counters shown to the public are cached this many seconds at most.
@@ -402,6 +482,7 @@ PLEDGE_RATE_LIMITS = {
     "ip": (env_int("PLEDGE_RATE_LIMIT_IP", 60), 3600),
     "email": (env_int("PLEDGE_RATE_LIMIT_EMAIL", 5), 3600),
     "domain": (env_int("PLEDGE_RATE_LIMIT_DOMAIN", 300), 3600),
+    "phone": (env_int("PLEDGE_RATE_LIMIT_PHONE", 10), 3600),
 }
 # Mail domains added to the built-in list of shared providers exempt from the domain limit.
 PLEDGE_SHARED_MAIL_DOMAINS = env_list("PLEDGE_SHARED_MAIL_DOMAINS", [])
@@ -417,6 +498,12 @@ API_THROTTLE_RATES = {
 MODERATION_OVERDUE_DAYS = env_int("MODERATION_OVERDUE_DAYS", 14)
 MODERATION_NEARLY_OVERDUE_DAYS = env_int("MODERATION_NEARLY_OVERDUE_DAYS", 11)
 TRUSTED_EVIDENCE_DOMAINS = env_list("TRUSTED_EVIDENCE_DOMAINS", [])
+
+# Right of reply (campaigns/replies.py): a target asked to respond has this many days by
+# default (each request may set its own due date); Communications is reminded this many days
+# before the due date, and once it has passed.
+REPLY_DUE_DAYS = env_int("REPLY_DUE_DAYS", 21)
+REPLY_DUE_SOON_DAYS = env_int("REPLY_DUE_SOON_DAYS", 3)
 
 LOGGING = {
     "version": 1,

@@ -6,8 +6,10 @@ from django.views.static import serve
 
 from api import urls as api_urls
 from campaigns.views import theme_css
+from donations.mpesa_callback import mpesa_callback
 from donations.webhook import stripe_webhook
 from lib.health import healthz
+from pledges.callbacks import inbound_sms, ussd_session
 
 # The staff area is named for the coalition (COALITION_NAME), like the public pages.
 admin.site.site_header = (
@@ -23,6 +25,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("theme.css", theme_css, name="theme_css"),
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
+    # Daraja's STK push results (donations/mpesa_callback.py): the secret is the guard.
+    path("mobile-money/stk-callback/<str:secret>/", mpesa_callback, name="mpesa_callback"),
+    # Africa's Talking's USSD sessions and inbound SMS (pledges/callbacks.py): the secret guards.
+    path("ussd/<str:secret>/", ussd_session, name="ussd_session"),
+    path("sms/<str:secret>/", inbound_sms, name="inbound_sms"),
     path("", include("api.urls")),
 ]
 
@@ -35,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("", include("donations.urls")),
     path("", include("pledges.urls")),
     path("", include("commitments.urls")),
+    path("", include("paper.urls")),
     path("", include((api_urls.page_urlpatterns, "partners"))),
     prefix_default_language=False,
 )

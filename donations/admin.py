@@ -4,10 +4,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models import Campaign
 from donations import bank_details, money, queries, references, services
 from donations.forms import MajorAmountField, amount_error, amount_to_minor, example_amount
 from donations.models import (
@@ -15,6 +17,8 @@ from donations.models import (
     ExchangeRate,
     GivingMethod,
     GivingMethodTranslation,
+    MpesaCallback,
+    MpesaSetting,
     OfflineGift,
     StripeEvent,
 )
@@ -23,7 +27,7 @@ from staff import audit
 from staff.admin_readonly import ReadOnlyAdmin
 from staff.personal_admin import PersonalDataAdminMixin
 
-OFFLINE_METHODS = [(v, label) for v, label in Donation.Method.choices if v != Donation.Method.CARD]
+OFFLINE_METHODS = [(v, label) for v, label in Donation.Method.choices if v not in Donation.ONLINE]
 
 
 class AuditedDonorViewMixin:
@@ -31,7 +35,19 @@ class AuditedDonorViewMixin:
     The email is masked unless the user holds the personal-data permission."""
 
     email_fields = {"email": "email_hash"}
-    personal_fields = ("donor_name",)
+    personal_fields = ("donor_name", "phone")
+
+    def masked(self, request, fields: list[str]) -> list[str]:
+        # An M-Pesa donor's number (kept only until the SMS receipt): its last digits only,
+        # unless the user holds the personal-data permission.
+        fields = super().masked(request, fields)
+        if self.sees_personal_data(request):
+            return fields
+        return ["masked_phone" if f == "phone" else f for f in fields]
+
+    @admin.display(description=_("phone number"))
+    def masked_phone(self, obj) -> str:
+        return f"…{obj.phone[-3:]}" if obj.phone else ""
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -56,7 +72,12 @@ class DonationAdmin(AuditedDonorViewMixin, PersonalDataAdminMixin, ReadOnlyAdmin
     ]
     list_filter = ["status", "method", "frequency", "currency", "campaign"]
     # Names and addresses are encrypted: an address is found by its keyed hash.
-    search_fields = ["offline_reference", "stripe_payment_intent_id"]
+    search_fields = [
+        "offline_reference",
+        "stripe_payment_intent_id",
+        "mpesa_receipt_number",
+        "mpesa_checkout_request_id",
+    ]
     date_hierarchy = "created_at"
     list_select_related = ["campaign"]
 
@@ -189,7 +210,7 @@ class OfflineGiftAdmin(AuditedDonorViewMixin, PersonalDataAdminMixin, admin.Mode
     list_select_related = ["campaign"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).exclude(method=Donation.Method.CARD)
+        return super().get_queryset(request).exclude(method__in=Donation.ONLINE)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
@@ -367,4 +388,36 @@ class StripeEventAdmin(ReadOnlyAdmin):
     list_display = ["received_at", "type", "event_id", "outcome", "reason"]
     list_filter = ["type", "outcome"]
     search_fields = ["event_id"]
+    exclude = ["payload"]
+
+
+@admin.register(MpesaSetting)
+class MpesaSettingAdmin(admin.ModelAdmin):
+    """Finance offers M-Pesa (STK push) on a campaign's donate page, or the general fund's.
+
+    The donate pages are not stored as bytes (they carry a form per visitor), so a change shows
+    at once; without the site's Daraja keys nothing is offered anywhere."""
+
+    list_display = ["__str__", "enabled", "updated_at"]
+    list_editable = ["enabled"]
+    list_select_related = ["campaign"]
+    fields = ["campaign", "enabled"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "campaign":
+            # Campaigns that take donations (`Campaign.collects_donations`).
+            kwargs["queryset"] = Campaign.objects.filter(
+                Q(kind=Campaign.Kind.FUNDRAISER) | Q(fundraising_goal_minor__isnull=False)
+            ).order_by("title")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(MpesaCallback)
+class MpesaCallbackAdmin(ReadOnlyAdmin):
+    """Daraja's result callbacks as received (without the payer's number): claims, checked by
+    the platform's own STK push query before anything counts."""
+
+    list_display = ["received_at", "checkout_request_id", "result_code", "result_desc"]
+    list_filter = ["result_code"]
+    search_fields = ["checkout_request_id"]
     exclude = ["payload"]

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from campaigns.models import Campaign
 from donations import services
-from donations.models import Donation, GivingMethod, GivingMethodTranslation
+from donations.models import Donation, GivingMethod, GivingMethodTranslation, MpesaSetting
 
 DEMO_GIFTS = [
     ("DEMO-BANK-0001", Donation.Method.BANK_TRANSFER, 150_000, "EUR", "Tech Co-op Berlin", True),
@@ -102,9 +102,19 @@ def load_demo_ways_to_give() -> int:
     return created
 
 
+def load_demo_mpesa(campaign: Campaign | None) -> None:
+    """M-Pesa offered on the fundraiser's and the general fund's donate pages. It shows only
+    where the site has Daraja keys, or locally with MPESA_ENVIRONMENT=fake (README "M-Pesa");
+    a setting Finance changed is left as it is."""
+    for page in {campaign, None}:
+        if not MpesaSetting.objects.filter(campaign=page).exists():
+            MpesaSetting.objects.create(campaign=page, enabled=True)
+
+
 def load_demo_gifts(campaign_slug: str = "coalition-fund") -> int:
     load_demo_ways_to_give()
     campaign = Campaign.objects.filter(slug=campaign_slug).first()
+    load_demo_mpesa(campaign)
     created = 0
     for reference, method, amount_minor, currency, name, listed in DEMO_GIFTS:
         if Donation.objects.filter(offline_reference=reference).exists():

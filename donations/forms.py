@@ -13,10 +13,10 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from donations import money
+from donations import money, mpesa
 from donations.models import Donation
-from donations.services import GiftDetails
-from lib import currencies
+from donations.services import GiftDetails, MpesaGiftDetails
+from lib import currencies, sms
 from lib.text import validate_message, validate_single_line
 from partners.forms import PartnerRefMixin
 
@@ -208,6 +208,117 @@ class DonateForm(PartnerRefMixin):
             email=data["email"],
             public_listing=data["public_listing"],
             message=data["message"],
+        )
+
+
+class MpesaDonateForm(PartnerRefMixin):
+    """An M-Pesa gift: whole Kenyan shillings and the phone that approves it (prefix "mpesa",
+    so it sits beside the card form on one page)."""
+
+    amount = forms.CharField(
+        label=_("Amount in Kenyan shillings"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "size": 10, "dir": "ltr"}
+        ),
+        help_text=_("Whole shillings, e.g. 500: M-Pesa takes no cents."),
+    )
+    phone = forms.CharField(
+        label=_("M-Pesa phone number"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "autocomplete": "tel", "size": 16, "dir": "ltr"}
+        ),
+        help_text=_("A Kenyan number, e.g. 0712 345 678: the request to approve goes there."),
+    )
+    receipt_by = forms.ChoiceField(
+        label=_("Receipt"),
+        choices=[
+            (Donation.ReceiptChannel.SMS, _("By SMS to this phone")),
+            (Donation.ReceiptChannel.EMAIL, _("By email")),
+        ],
+        initial=Donation.ReceiptChannel.SMS,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    email = forms.EmailField(
+        label=_("Email for your receipt (optional)"),
+        required=False,
+        help_text=_("M-Pesa also confirms the payment by its own SMS."),
+    )
+    donor_name = forms.CharField(
+        label=_("Your name (optional)"),
+        required=False,
+        max_length=120,
+        validators=[validate_single_line],
+    )
+    public_listing = forms.BooleanField(label=_("List my name publicly as a donor"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "mpesa")
+        super().__init__(*args, **kwargs)
+        # Without an SMS provider the receipt goes by email (or not at all: M-Pesa texts the
+        # donor its own confirmation).
+        self.sms_receipts = sms.is_configured()
+        if not self.sms_receipts:
+            del self.fields["receipt_by"]
+
+    def clean_amount(self) -> int:
+        raw = self.cleaned_data["amount"]
+        error = forms.ValidationError(
+            _("Enter whole shillings between %(min)s and %(max)s, e.g. 500."),
+            code="amount",
+            params={
+                "min": money.format_money(
+                    mpesa.shillings_to_minor(mpesa.MIN_SHILLINGS), mpesa.CURRENCY, whole=True
+                ),
+                "max": money.format_money(
+                    mpesa.shillings_to_minor(mpesa.MAX_SHILLINGS), mpesa.CURRENCY, whole=True
+                ),
+            },
+        )
+        try:
+            amount_minor = money.to_minor(parse_amount(raw), mpesa.CURRENCY)
+            mpesa.validate_gift_minor(amount_minor)
+        except money.MoneyError:
+            raise error from None
+        return amount_minor
+
+    def clean_phone(self) -> str:
+        try:
+            return mpesa.normalise_phone(self.cleaned_data["phone"])
+        except mpesa.InvalidPhone:
+            raise forms.ValidationError(
+                _("Enter a Kenyan mobile number, e.g. 0712 345 678 or +254 712 345 678."),
+                code="phone",
+            ) from None
+
+    def clean(self):
+        data = super().clean()
+        receipt_by = data.get("receipt_by") or (
+            Donation.ReceiptChannel.SMS if self.sms_receipts else Donation.ReceiptChannel.EMAIL
+        )
+        if not self.sms_receipts:
+            receipt_by = Donation.ReceiptChannel.EMAIL
+        data["receipt_by"] = receipt_by
+        if (
+            self.sms_receipts
+            and receipt_by == Donation.ReceiptChannel.EMAIL
+            and not data.get("email")
+            and "email" not in self.errors
+        ):
+            self.add_error("email", _("Give the email address for your receipt."))
+        return data
+
+    def gift_details(self) -> MpesaGiftDetails:
+        data = self.cleaned_data
+        return MpesaGiftDetails(
+            amount_minor=data["amount"],
+            phone=data["phone"],
+            receipt_by=data["receipt_by"],
+            donor_name=data["donor_name"],
+            email=data["email"],
+            public_listing=data["public_listing"],
         )
 
 

@@ -3,7 +3,9 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Mod
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -42,6 +44,15 @@ class Donation(models.Model):
         BANK_TRANSFER = "bank_transfer", _("Bank transfer")
         CASH = "cash", _("Cash")
         MOBILE_MONEY = "mobile_money", _("Mobile money")
+        # Given online through Daraja's STK push (donations/daraja.py), not recorded by Finance.
+        MPESA = "mpesa", _("M-Pesa")
+
+    # Paid online: the payment service, not Finance, says whether the money arrived.
+    ONLINE = (Method.CARD, Method.MPESA)
+
+    class ReceiptChannel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
 
     class Frequency(models.TextChoices):
         ONCE = "once", _("One-off")
@@ -113,6 +124,25 @@ class Donation(models.Model):
     cancel_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     subscription_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
     receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # M-Pesa (STK push). The phone number is kept, encrypted, only when the donor asked for the
+    # receipt by SMS, and blanked once it is sent or the payment failed; otherwise it is only
+    # ever sent to Daraja, never stored.
+    receipt_by = models.CharField(
+        _("receipt by"),
+        max_length=5,
+        choices=ReceiptChannel.choices,
+        default=ReceiptChannel.EMAIL,
+        editable=False,
+    )
+    phone = EncryptedCharField(_("phone number"), max_length=15, blank=True, editable=False)
+    mpesa_checkout_request_id = models.CharField(max_length=100, blank=True, editable=False)
+    mpesa_merchant_request_id = models.CharField(max_length=100, blank=True, editable=False)
+    # From the result callback (unsigned): for Finance to find the payment on the statement.
+    mpesa_receipt_number = models.CharField(
+        _("M-Pesa receipt"), max_length=40, blank=True, editable=False
+    )
+    # Daraja's ResultCode from the platform's own STK push query ("0": paid).
+    mpesa_result_code = models.CharField(max_length=12, blank=True, editable=False)
     partner = models.ForeignKey(
         "partners.Partner",
         on_delete=models.PROTECT,
@@ -162,6 +192,17 @@ class Donation(models.Model):
             models.UniqueConstraint(
                 fields=["idempotency_key"], name="donation_unique_idempotency_key"
             ),
+            models.UniqueConstraint(
+                fields=["mpesa_checkout_request_id"],
+                condition=~Q(mpesa_checkout_request_id=""),
+                name="donation_unique_mpesa_checkout",
+            ),
+            # M-Pesa moves whole Kenyan shillings: KES with no cents.
+            models.CheckConstraint(
+                condition=~Q(method="mpesa")
+                | (Q(currency="KES") & Q(Exact(Mod(F("amount_minor"), 100), 0))),
+                name="donation_mpesa_whole_shillings",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -177,7 +218,7 @@ class Donation(models.Model):
 
     @property
     def is_offline(self) -> bool:
-        return self.method != self.Method.CARD
+        return self.method not in self.ONLINE
 
     @property
     def gift(self) -> "Donation":
@@ -220,6 +261,67 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"
+
+
+class MpesaCallback(models.Model):
+    """Each STK push result once, by its CheckoutRequestID: a repeat changes nothing.
+
+    Daraja's callbacks are unsigned, so this is a claim, not a payment: its arrival makes the
+    platform ask Daraja (`confirm_mpesa_payment`); the gift counts on that answer. Kept
+    without the payer's phone number."""
+
+    checkout_request_id = models.CharField(max_length=100, unique=True)
+    donation = models.ForeignKey(
+        Donation, on_delete=models.PROTECT, related_name="mpesa_callbacks", editable=False
+    )
+    result_code = models.PositiveIntegerField()
+    result_desc = models.CharField(max_length=255, blank=True)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("M-Pesa callback")
+        verbose_name_plural = _("M-Pesa callbacks")
+
+    def __str__(self) -> str:
+        return f"{self.checkout_request_id} ({self.result_code})"
+
+
+class MpesaSetting(models.Model):
+    """Finance offers M-Pesa (STK push, in Kenyan shillings) on one donate page: a campaign's,
+    or with no campaign the general fund's. Only where the site has Daraja keys."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Empty for the general fund's donate page."),
+    )
+    enabled = models.BooleanField(
+        _("offer M-Pesa"),
+        default=True,
+        help_text=_("Donors enter their phone number and approve the gift on their phone."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("M-Pesa on a donate page")
+        verbose_name_plural = _("M-Pesa on donate pages")
+        constraints = [
+            # One per campaign, and one for the general fund (no campaign).
+            models.UniqueConstraint(
+                Coalesce("campaign", Value(0)),
+                name="mpesa_setting_one_per_page",
+                violation_error_message=_("This donate page already has its M-Pesa setting."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.campaign) if self.campaign_id else str(_("General fund"))
 
 
 class ExchangeRate(models.Model):

@@ -119,7 +119,9 @@ def ledger_frame(*, personal: bool = False) -> pd.DataFrame:
                 "donor_name": d.donor_name if personal or d.public_listing else "",
                 "email": d.email if personal else mask_email(d.email),
                 "listed": d.public_listing,
-                "reference": d.offline_reference or d.stripe_payment_intent_id,
+                "reference": d.offline_reference
+                or d.mpesa_receipt_number
+                or d.stripe_payment_intent_id,
                 "subscription_active": bool(
                     d.frequency == Donation.Frequency.MONTHLY
                     and d.parent_id is None

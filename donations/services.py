@@ -18,6 +18,15 @@ an error for Stripe: the event is stored with outcome "ignored" and the reason, 
 as a warning (ids and statuses only, no personal data) and acknowledged with a 200, so
 Stripe stops retrying. Nothing else the event would have changed is applied.
 
+M-Pesa. `begin_mpesa_payment` stores a pending gift and asks Daraja for an STK push to the
+donor's phone (in the request, with short timeouts: the donor is waiting for the prompt).
+Daraja's result callback is unsigned, so `record_mpesa_callback` only stores it, once per
+CheckoutRequestID, and enqueues `confirm_mpesa_payment`, which asks Daraja itself (the STK
+push query); `apply_mpesa_result` counts the gift on that answer, or marks it failed. The same
+check is also enqueued a little after the push, so a callback that never comes changes
+nothing either. Whichever arrives first, callback or check, and however often, the ledger ends
+the same: one donation, counted once, one stored callback.
+
 Idempotent offline gifts. Each rendered offline-gift form carries a random key stored
 with the gift under a unique constraint: the same form posted twice, even at the same
 moment, records one gift; the repeat raises `GiftAlreadyRecorded` naming it.
@@ -27,20 +36,27 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns import progress
 from campaigns.models import Campaign
-from donations import money, queries, references, stripe_gateway, stripe_payloads
-from donations.models import Donation, StripeEvent
-from donations.tasks import cancel_stripe_subscription, send_donation_receipt
+from donations import daraja, money, mpesa, queries, references, stripe_gateway, stripe_payloads
+from donations.models import Donation, MpesaCallback, StripeEvent
+from donations.tasks import (
+    cancel_stripe_subscription,
+    confirm_mpesa_payment,
+    send_donation_receipt,
+)
+from lib import sms
 from lib.mailboxes import email_hash
 from lib.text import REPLACEMENT_CHARACTER, single_line
 from lib.transitions import InvalidTransition
@@ -571,7 +587,7 @@ def end_subscription(gift: Donation, *, when: datetime | None = None) -> Donatio
 
 def _raise_if_recorded(idempotency_key: uuid.UUID) -> None:
     recorded = (
-        Donation.objects.exclude(method=Donation.Method.CARD)
+        Donation.objects.exclude(method__in=Donation.ONLINE)
         .filter(idempotency_key=idempotency_key)
         .first()
     )
@@ -633,7 +649,7 @@ def record_offline_gift(
     campaign (`campaign_for_gift`).
     """
     campaign = campaign_for_gift(campaign, donor_reference)
-    if method == Donation.Method.CARD or method not in Donation.Method.values:
+    if method in Donation.ONLINE or method not in Donation.Method.values:
         raise ValidationError({"method": "Choose bank transfer, cash or mobile money."})
     currency = money.normalise_currency(currency)
     if currency not in queries.offline_gift_currencies():
@@ -676,3 +692,199 @@ def record_offline_gift(
             send_donation_receipt.enqueue(gift.pk)
         _raised_moved(gift)
     return gift
+
+
+# --- M-Pesa (STK push) -----------------------------------------------------------------
+
+# The first check after a push, in case no callback comes: the prompt on the phone times out
+# after about a minute, and Daraja's query then has the answer.
+MPESA_FIRST_CHECK = timedelta(seconds=90)
+MPESA_DESCRIPTION = "Donation"  # TransactionDesc: at most 13 characters, on the donor's prompt
+
+
+class MpesaUnavailable(Exception):
+    """M-Pesa is not offered on this page, or Daraja refused or could not be reached."""
+
+
+class UnknownCheckout(Exception):
+    """A callback for a CheckoutRequestID none of our gifts has."""
+
+
+@dataclass(frozen=True)
+class MpesaGiftDetails:
+    amount_minor: int
+    phone: str
+    receipt_by: str = Donation.ReceiptChannel.EMAIL
+    donor_name: str = ""
+    email: str = ""
+    public_listing: bool = False
+
+
+def mpesa_callback_url() -> str:
+    return settings.SITE_URL + reverse("mpesa_callback", kwargs={"secret": mpesa.callback_secret()})
+
+
+def begin_mpesa_payment(
+    campaign: Campaign | None,
+    details: MpesaGiftDetails,
+    *,
+    language: str = "en",
+    partner: Partner | None = None,
+) -> Donation:
+    """Store a pending M-Pesa gift, then send the STK push to the donor's phone.
+
+    ValidationError for a number or amount M-Pesa would refuse (nothing stored);
+    MpesaUnavailable when M-Pesa is not offered here, or Daraja refused or could not be reached
+    (the gift is then stored as failed). The phone number is kept (encrypted) only for an SMS
+    receipt; otherwise it goes to Daraja and nowhere else.
+    """
+    if not mpesa.offered(campaign):
+        raise MpesaUnavailable("M-Pesa is not offered on this donate page")
+    try:
+        phone = mpesa.normalise_phone(details.phone)
+    except mpesa.InvalidPhone:
+        raise ValidationError({"phone": "Not a Kenyan mobile number."}) from None
+    try:
+        mpesa.validate_gift_minor(details.amount_minor)
+    except money.MoneyError as exc:
+        raise ValidationError({"amount_minor": str(exc)}) from exc
+    _refuse_garbled(donor_name=details.donor_name)
+    by_sms = details.receipt_by == Donation.ReceiptChannel.SMS and sms.is_configured()
+    with transaction.atomic():
+        donation = Donation(
+            campaign=campaign,
+            method=Donation.Method.MPESA,
+            frequency=Donation.Frequency.ONCE,
+            amount_minor=details.amount_minor,
+            currency=mpesa.CURRENCY,
+            donor_name=single_line(details.donor_name),
+            email=details.email.strip().lower(),
+            email_hash=_hash_of(details.email),
+            public_listing=details.public_listing,
+            language=language,
+            partner=partner,
+            receipt_by=Donation.ReceiptChannel.SMS if by_sms else Donation.ReceiptChannel.EMAIL,
+            phone=phone if by_sms else "",
+        )
+        donation.full_clean()
+        donation.save()
+    try:
+        accepted = daraja.client().stk_push(
+            phone=phone,
+            amount_shillings=mpesa.minor_to_shillings(donation.amount_minor),
+            callback_url=mpesa_callback_url(),
+            account_reference=references.reference_for(campaign),
+            description=MPESA_DESCRIPTION,
+        )
+    except daraja.DarajaError as exc:
+        logger.warning("STK push for donation %s failed: %s", donation.pk, exc)
+        with transaction.atomic():
+            locked = Donation.objects.select_for_update().get(pk=donation.pk)
+            transition(locked, Status.FAILED)
+            locked.phone = ""
+            locked.save(update_fields=["status", "phone"])
+        raise MpesaUnavailable(str(exc)) from exc
+    with transaction.atomic():
+        locked = Donation.objects.select_for_update().get(pk=donation.pk)
+        locked.mpesa_checkout_request_id = accepted.checkout_request_id
+        locked.mpesa_merchant_request_id = accepted.merchant_request_id
+        locked.save(update_fields=["mpesa_checkout_request_id", "mpesa_merchant_request_id"])
+        confirm_mpesa_payment.using(run_after=timezone.now() + MPESA_FIRST_CHECK).enqueue(locked.pk)
+    return locked
+
+
+def record_mpesa_callback(body: bytes) -> str:
+    """Store Daraja's STK push result once; "stored" or "duplicate" (a repeat, unchanged).
+
+    Raises MalformedCallback (a ValueError) or UnknownCheckout, storing nothing. A stored
+    callback counts nothing by itself: it enqueues the platform's own check.
+    """
+    callback = mpesa.parse_callback(body)
+    with transaction.atomic():
+        donation = (
+            Donation.objects.select_for_update()
+            .filter(
+                method=Donation.Method.MPESA,
+                mpesa_checkout_request_id=callback.checkout_request_id,
+            )
+            .first()
+        )
+        if donation is None:
+            raise UnknownCheckout(callback.checkout_request_id)
+        record = MpesaCallback(
+            checkout_request_id=callback.checkout_request_id,
+            donation=donation,
+            result_code=callback.result_code,
+            result_desc=callback.result_desc,
+            payload=mpesa.without_personal_details(body),
+        )
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:
+            return "duplicate"
+        if callback.result_code == 0 and callback.receipt_number:
+            # Unverified, for Finance's reconciliation only (what counts is the query).
+            donation.mpesa_receipt_number = callback.receipt_number
+            donation.save(update_fields=["mpesa_receipt_number"])
+            claimed = callback.amount_shillings
+            if claimed is not None and mpesa.shillings_to_minor(claimed) != donation.amount_minor:
+                logger.warning("M-Pesa callback for donation %s claims another amount", donation.pk)
+        if donation.status == Status.PENDING:
+            confirm_mpesa_payment.enqueue(donation.pk)
+    return "stored"
+
+
+def apply_mpesa_result(donation_id: int, result: daraja.StkQueryResult) -> Donation:
+    """Daraja's own answer to the STK push query: the gift counts ("0"), or it failed.
+
+    Once: a gift already settled is left as it is, whatever a later answer says."""
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().get(
+            pk=donation_id, method=Donation.Method.MPESA
+        )
+        if donation.status != Status.PENDING:
+            return donation
+        donation.mpesa_result_code = result.result_code[:12]
+        if result.paid:
+            _mark_succeeded(donation, when=timezone.now())
+        else:
+            transition(donation, Status.FAILED)
+            donation.phone = ""  # no receipt is owed
+            donation.save(update_fields=["status", "mpesa_result_code", "phone"])
+    return donation
+
+
+def expire_mpesa_payment(donation_id: int) -> Donation:
+    """Daraja never gave an answer: the gift is given up as expired (nothing counted)."""
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().get(
+            pk=donation_id, method=Donation.Method.MPESA
+        )
+        if donation.status == Status.PENDING:
+            transition(donation, Status.EXPIRED)
+            donation.phone = ""
+            donation.save(update_fields=["status", "phone"])
+    return donation
+
+
+def mpesa_payments_to_check(older_than: timedelta) -> list[int]:
+    """Pending M-Pesa gifts pushed more than `older_than` ago (for the sweeper command)."""
+    cutoff = timezone.now() - older_than
+    return list(
+        Donation.objects.filter(
+            method=Donation.Method.MPESA, status=Status.PENDING, created_at__lt=cutoff
+        )
+        .exclude(mpesa_checkout_request_id="")
+        .values_list("pk", flat=True)
+    )
+
+
+def check_mpesa_payments(*, older_than: timedelta) -> int:
+    """Ask Daraja again about every M-Pesa gift still pending (a check chain gave up, or a
+    worker died): enqueue one check each; returns how many."""
+    ids = mpesa_payments_to_check(older_than)
+    with transaction.atomic():
+        for pk in ids:
+            confirm_mpesa_payment.enqueue(pk)
+    return len(ids)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     Http404,
     HttpRequest,
@@ -20,8 +20,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from campaigns.access import access_campaign
 from campaigns.progress import campaign_progress
-from donations import money, references, reports, services, stripe_gateway
-from donations.forms import CancelMonthlyForm, ChartForm, DonateForm
+from donations import money, mpesa, references, reports, services, stripe_gateway
+from donations.forms import CancelMonthlyForm, ChartForm, DonateForm, MpesaDonateForm
+from donations.models import Donation
 from donations.queries import open_books as open_books_query
 from donations.queries import ways_to_give
 from lib.public_forms import public_form
@@ -41,17 +42,61 @@ REPORTS_PERMISSION = "donations.view_donation_reports"
 PERSONAL_DATA_PERMISSION = PERSONAL
 
 
+def _donate_page(request: HttpRequest, slug: str | None):
+    """The campaign (None: the general fund) and its progress, or 404."""
+    if slug is None:
+        return None, None
+    campaign = access_campaign(request.user, slug)
+    if not campaign.collects_donations:
+        raise Http404("This campaign does not take donations")
+    return campaign, campaign_progress(campaign)
+
+
+def _render_donate(
+    request: HttpRequest,
+    campaign,
+    progress,
+    *,
+    form: DonateForm,
+    mpesa_form: MpesaDonateForm | None,
+    status: int = 200,
+    problem: str = "",
+) -> HttpResponse:
+    closed = bool(campaign and campaign.is_closed())
+    language = get_language()
+    content = campaign.content(language) if campaign else None
+    return render(
+        request,
+        "donations/donate.html",
+        {
+            "campaign": campaign,
+            "content": content,
+            "progress": progress,
+            "form": form,
+            "card_ready": stripe_gateway.is_configured(),
+            # M-Pesa only where Finance turned it on and the site has Daraja keys.
+            "mpesa_form": None if closed else mpesa_form,
+            "closed": closed,
+            "problem": problem,
+            # Offline ways to give, with or without Stripe, and the code donors quote.
+            "ways": [] if closed else ways_to_give(language),
+            "reference": references.reference_for(campaign),
+        },
+        status=status,
+    )
+
+
+def _mpesa_form(request: HttpRequest, campaign, data=None) -> MpesaDonateForm | None:
+    if not mpesa.offered(campaign):
+        return None
+    return MpesaDonateForm(data, ref=request.GET.get("ref"))
+
+
 @public_form
 @require_http_methods(["GET", "HEAD", "POST"])
 @csp_override(DONATE_CSP)
 def donate(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    campaign = None
-    progress = None
-    if slug is not None:
-        campaign = access_campaign(request.user, slug)
-        if not campaign.collects_donations:
-            raise Http404("This campaign does not take donations")
-        progress = campaign_progress(campaign)
+    campaign, progress = _donate_page(request, slug)
     currency = (
         money.normalise_currency(request.GET.get("currency", ""))
         or (campaign.fundraising_currency if campaign else "")
@@ -84,24 +129,119 @@ def donate(request: HttpRequest, slug: str | None = None) -> HttpResponse:
                 return HttpResponseRedirect(checkout_url, status=303)
         else:
             status = 400
-    language = get_language()
-    content = campaign.content(language) if campaign else None
+    return _render_donate(
+        request,
+        campaign,
+        progress,
+        form=form,
+        mpesa_form=_mpesa_form(request, campaign),
+        status=status,
+        problem=problem,
+    )
+
+
+@public_form
+@require_http_methods(["POST"])
+def donate_mpesa(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """The M-Pesa form: store the gift, send the STK push, then the "check your phone" page."""
+    campaign, progress = _donate_page(request, slug)
+    fundraising = campaign.fundraising_currency if campaign else ""
+    card_form = DonateForm(
+        currency=fundraising or money.supported_currencies()[0], ref=request.POST.get("ref")
+    )
+    if campaign is not None and campaign.is_closed():
+        return _render_donate(
+            request, campaign, progress, form=card_form, mpesa_form=None, status=400
+        )
+    form = _mpesa_form(request, campaign, request.POST)
+    if form is None:
+        # Not offered here (no Daraja keys, or Finance turned it off since the page loaded).
+        return _render_donate(
+            request,
+            campaign,
+            progress,
+            form=card_form,
+            mpesa_form=None,
+            status=503,
+            problem="mpesa-not-offered",
+        )
+    if not form.is_valid():
+        return _render_donate(
+            request, campaign, progress, form=card_form, mpesa_form=form, status=400
+        )
+    try:
+        donation = services.begin_mpesa_payment(
+            campaign,
+            form.gift_details(),
+            language=get_language() or settings.LANGUAGE_CODE,
+            partner=form.partner,
+        )
+    except services.MpesaUnavailable:
+        return _render_donate(
+            request,
+            campaign,
+            progress,
+            form=card_form,
+            mpesa_form=form,
+            status=503,
+            problem="mpesa-unavailable",
+        )
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return _render_donate(
+            request, campaign, progress, form=card_form, mpesa_form=form, status=400
+        )
+    url = reverse("donations:mpesa_status", kwargs={"reference": donation.reference})
+    return HttpResponseRedirect(url, status=303)
+
+
+# Seconds between two looks at a gift still waiting for the donor's phone.
+MPESA_REFRESH_SECONDS = 5
+
+
+@require_safe
+@never_cache
+def mpesa_status(request: HttpRequest, reference) -> HttpResponse:
+    """The "check your phone" page: it refreshes itself until the platform's own check settles
+    the gift.
+
+    The address is the gift's random reference; the page names no person and no number."""
+    donation = (
+        Donation.objects.select_related("campaign")
+        .filter(reference=reference, method=Donation.Method.MPESA)
+        .first()
+    )
+    if donation is None:
+        raise Http404("No such M-Pesa gift")
+    Status = Donation.Status
+    if donation.status in Donation.RECEIVED:
+        state = "paid"
+    elif donation.status == Status.PENDING:
+        state = "waiting"
+    else:
+        state = "failed"
+    campaign = donation.campaign
+    again = (
+        reverse("donations:donate", kwargs={"slug": campaign.slug})
+        if campaign
+        else reverse("donations:donate_general")
+    )
     return render(
         request,
-        "donations/donate.html",
+        "donations/mpesa_status.html",
         {
+            "donation": donation,
             "campaign": campaign,
-            "content": content,
-            "progress": progress,
-            "form": form,
-            "card_ready": card_ready,
-            "closed": closed,
-            "problem": problem,
-            # Offline ways to give, with or without Stripe, and the code donors quote.
-            "ways": [] if closed else ways_to_give(language),
-            "reference": references.reference_for(campaign),
+            "content": campaign.content(get_language()) if campaign else None,
+            "state": state,
+            "refresh_seconds": MPESA_REFRESH_SECONDS,
+            "failure": mpesa.failure_message(donation.mpesa_result_code)
+            if state == "failed"
+            else "",
+            "expired": donation.status == Status.EXPIRED,
+            "donate_again_url": again,
         },
-        status=status,
     )
 
 

@@ -57,3 +57,9 @@ def emit(
             deliver_webhook.enqueue(delivery.pk)
             created.append(delivery)
     return created
+
+
+def target_event(event_type: str, payload: dict, campaign: Campaign | None) -> None:
+    """`campaigns.targets` listener: a target's reply or the target list changed. Sent to
+    subscriptions for every campaign, and to those of the request's drive when it names one."""
+    emit(event_type, payload, campaign=campaign)

@@ -111,6 +111,10 @@ class EventType(models.TextChoices):
     ORGANISATION_APPROVED = "organisation.approved", _("Organisation approved")
     COMMITMENT_STATUS_CHANGED = "commitment.status_changed", _("Commitment status changed")
     GOAL_REACHED = "goal.reached", _("Goal reached")
+    # Right of reply: a target's reply was published, or its request went overdue unanswered.
+    TARGET_REPLY_RECORDED = "target.reply_recorded", _("Target reply recorded or overdue")
+    # The dated target list: a target added, removed or re-categorised.
+    TARGET_LIST_CHANGED = "target.list_changed", _("Target list changed")
 
 
 class WebhookSubscription(models.Model):

@@ -33,6 +33,9 @@ DEFAULT_RATE_LIMITS = {
     "ip": (60, 3600),
     "email": (5, 3600),
     "domain": (300, 3600),
+    # Signing by phone (USSD, SMS): a number signs each campaign once, so a few attempts an
+    # hour are plenty; over it the signature is held as suspect and no SMS reply is sent.
+    "phone": (10, 3600),
 }
 
 
@@ -133,3 +136,19 @@ def record_attempt(client: Client, email: str, *, now: datetime) -> bool:
         cursor.execute(_upsert_sql(len(keys)), params)
         counts = cursor.fetchall()
     return any(count > limits[scope][0] for scope, count in counts)
+
+
+def record_phone_attempt(phone_hash: str, *, now: datetime) -> bool:
+    """`record_attempt` for a signer by phone: the number's keyed hash is the only key (the
+    provider's gateway is the IP address, and there is no email). In autocommit, as there."""
+    limit, seconds = rate_limits()["phone"]
+    start_field = RateCount._meta.get_field("window_start")
+    params = [
+        RateCount.Scope.PHONE.value,
+        phone_hash,
+        start_field.get_db_prep_value(window_start(now, seconds), connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(1), params)
+        ((_scope, count),) = cursor.fetchall()
+    return count > limit

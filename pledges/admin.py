@@ -13,11 +13,20 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from campaigns.models import Campaign
 from lib.mail import render_email
 from lib.transitions import InvalidTransition
 from pledges import contact, exports, services
 from pledges.forms import ExportForm, RejectForm
-from pledges.models import Organisation, OrgPledge, Signature, StatementVersion, UpdateMailing
+from pledges.models import (
+    Organisation,
+    OrgPledge,
+    PhoneChannel,
+    PhoneSummary,
+    Signature,
+    StatementVersion,
+    UpdateMailing,
+)
 from staff import audit
 from staff.admin_readonly import ReadOnlyAdmin
 from staff.personal_admin import PERSONAL, PersonalDataAdminMixin
@@ -67,8 +76,12 @@ def run_action(modeladmin, request, queryset, service, done_message, **kwargs) -
 
 @admin.register(Signature)
 class SignatureAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
-    list_display = ["public_name", "campaign", "status", "country", "show_publicly", "created_at"]
-    list_filter = ["status", "campaign", "show_publicly", "updates_consent", "alias_duplicate"]
+    list_display = [
+        "public_name", "campaign", "status", "channel", "country", "show_publicly", "created_at",
+    ]  # fmt: skip
+    list_filter = [
+        "status", "channel", "campaign", "show_publicly", "updates_consent", "alias_duplicate",
+    ]  # fmt: skip
     # Names are encrypted: the list shows and searches the public list's copy; an address
     # is found by its keyed hash (staff with the personal-data permission only).
     search_fields = ["listed_name"]
@@ -77,8 +90,8 @@ class SignatureAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     view_action = "signature.view"
     list_select_related = ["campaign"]
     readonly_fields = [
-        "campaign", "statement_version", "status", "name", "email", "country", "affiliation",
-        "language", "show_publicly", "updates_consent", "created_at", "confirmed_at",
+        "campaign", "statement_version", "status", "channel", "name", "email", "country",
+        "affiliation", "language", "show_publicly", "updates_consent", "created_at", "confirmed_at",
         "withdrawn_at", "unsubscribed_at", "reminders_sent",
     ]  # fmt: skip
     actions = ["release_suspects", "discard_suspects"]
@@ -92,7 +105,10 @@ class SignatureAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     def has_review_permission(self, request) -> bool:
         return request.user.has_perm("pledges.review_signature")
 
-    @admin.action(description=_("Release: send the confirmation email"), permissions=["review"])
+    @admin.action(
+        description=_("Release: send the confirmation email (signed by phone: count it)"),
+        permissions=["review"],
+    )
     def release_suspects(self, request, queryset):
         run_action(
             self,
@@ -385,3 +401,36 @@ class UpdateMailingAdmin(admin.ModelAdmin):
             services.start_mailing,
             ngettext_lazy("%(n)d update being sent.", "%(n)d updates being sent.", "n"),
         )
+
+
+class PhoneSummaryInline(admin.TabularInline):
+    model = PhoneSummary
+    extra = 1
+    fields = ["language", "text"]
+
+
+@admin.register(PhoneChannel)
+class PhoneChannelAdmin(admin.ModelAdmin):
+    """Communications let a campaign take signatures from any phone: USSD menus and the SMS
+    keyword "SIGN <keyword> <name>" (README "Signing by phone"). Nothing here is on a public
+    page: the callbacks read it on every step, so a change applies to the next session."""
+
+    list_display = ["code", "campaign", "ussd_enabled", "sms_enabled", "updated_at"]
+    list_filter = ["ussd_enabled", "sms_enabled"]
+    list_select_related = ["campaign"]
+    search_fields = ["code", "campaign__slug", "campaign__title"]
+    fields = ["campaign", "code", "ussd_enabled", "sms_enabled", "default_country"]
+    inlines = [PhoneSummaryInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "campaign":
+            # Campaigns that take signatures (`Campaign.collects_signatures`).
+            kwargs["queryset"] = Campaign.objects.filter(kind=Campaign.Kind.STATEMENT).order_by(
+                "title"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = "phone_channel.change" if change else "phone_channel.add"
+        audit.record(action, actor=request.user, target=obj)

@@ -1,7 +1,8 @@
 """Staff exports of signatures and organisational sign-ons, streamed in chunks.
 
 Personal data (emails, contact people, names of unlisted signers) only goes to staff
-with `pledges.export_personal_data`. Cells that a spreadsheet would run as a formula
+with `pledges.export_personal_data`. A signature made by phone shows its channel ("ussd",
+"sms"), never a number: none is stored. Cells that a spreadsheet would run as a formula
 are prefixed with a quote.
 
 The CSV of signatures on PostgreSQL is written by the database (`COPY (SELECT …) TO
@@ -77,6 +78,7 @@ def filtered(
 SIGNATURE_COLUMNS = [
     "id", "campaign", "status", "name", "email", "country", "affiliation", "language",
     "show_publicly", "updates_consent", "statement_version", "created_at", "confirmed_at",
+    "channel",
 ]  # fmt: skip
 
 
@@ -118,7 +120,7 @@ def _signature_python_rows(filters: ExportFilters, *, personal: bool) -> Iterato
     fields = [
         "pk", "campaign_id", "status", name, email, "country", "affiliation", "language",
         "show_publicly", "updates_consent", "statement_version_id", "created_at",
-        "confirmed_at",
+        "confirmed_at", "channel",
     ]  # fmt: skip
     queryset = filtered(Signature.objects.all(), filters, country_field="country")
     # Slugs and version numbers from two small maps, not a join per row: through a cursor
@@ -198,6 +200,7 @@ def _copy_statement(filters: ExportFilters, *, personal: bool, using: str) -> st
         _Neutralised("country"), _Neutralised("affiliation"), _Neutralised("language"),
         _Boolean("show_publicly"), _Boolean("updates_consent"),
         F("statement_version__number"), _IsoFormat("created_at"), _IsoFormat("confirmed_at"),
+        _Neutralised("channel"),
     ]  # fmt: skip
     aliases = [f"export_{n}" for n in range(len(cells))]
     queryset = filtered(Signature.objects.using(using), filters, country_field="country")

@@ -9,11 +9,13 @@ the answer is "check your email" at once. The intake job (`manage.py take_signat
 at the time it arrived (over a limit: held as suspect, no email), the confirmation email
 queued in the transaction that stores the signature.
 
-Nothing lost, nothing doubled: a batch is locked (`FOR UPDATE SKIP LOCKED`, so a second job
-takes the next batch instead of waiting), and each submission is deleted in the transaction
-that stores its signature. A submission that fails unexpectedly stays, counts the attempt and
-is tried again on a later run (it is logged by id, never by what it holds); `/healthz` says
-"intake" is not ok when the oldest submission has waited over a minute.
+Nothing lost, nothing doubled: each submission is deleted in the transaction that stores its
+signature. One job signs at a time (a PostgreSQL advisory lock; a second process finds it taken
+and tries again on its next run): two batches signing at once would take the same rate-counter
+and mailbox locks in different orders and deadlock. A submission that fails unexpectedly
+stays, counts the attempt and is tried again on a later run (it is logged by id, never by what
+it holds); `/healthz` says "intake" is not ok when the oldest submission has waited over a
+minute.
 """
 
 import logging
@@ -21,7 +23,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -36,6 +38,7 @@ from pledges.services import SignatureData
 logger = logging.getLogger(__name__)
 
 BATCH = 200
+LOCK_ID = 7_401_920_002  # the intake job's advisory lock (the counting job's is ...001)
 # A submission that failed this many runs is left for someone to look at (it is kept: /healthz
 # reports it waiting, and each run logs it).
 MAX_ATTEMPTS = 5
@@ -72,11 +75,23 @@ class Taken:
     signed: int = 0  # submissions turned into (or matched to) signatures
     dropped: int = 0  # invalid on arrival at the job (logged)
     failed: int = 0  # an unexpected error: kept for a later run
+    busy: bool = False  # another job was signing: nothing taken this time
+
+
+def _take_turn() -> bool:
+    """The job's advisory lock for this transaction; False while another job holds it."""
+    if connection.vendor != "postgresql":
+        return True  # SQLite runs one writing transaction at a time
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_ID])
+        return cursor.fetchone()[0]
 
 
 def take(*, limit: int = BATCH) -> Taken:
     """Sign one batch of waiting submissions, oldest first. Run it again until it takes none."""
     with transaction.atomic():
+        if not _take_turn():
+            return Taken(busy=True)
         batch = list(
             Submission.objects.select_for_update(skip_locked=True)
             .filter(attempts__lt=MAX_ATTEMPTS)
@@ -122,7 +137,7 @@ def take_all(*, limit: int = BATCH) -> Taken:
     runs: list[Taken] = []
     while True:
         runs.append(taken := take(limit=limit))
-        if taken.signed + taken.dropped < limit:
+        if taken.busy or taken.signed + taken.dropped < limit:
             return Taken(
                 signed=sum(t.signed for t in runs),
                 dropped=sum(t.dropped for t in runs),

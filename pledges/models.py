@@ -10,6 +10,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -71,6 +72,16 @@ class PledgeEmail(models.Model):
 
 
 class Signature(models.Model):
+    class Channel(models.TextChoices):
+        # Paper sheets are counted as batches (the `paper` app), not as signature rows.
+        WEB = "web", _("Web form")
+        API = "api", _("Partner API")
+        USSD = "ussd", _("USSD")
+        SMS = "sms", _("SMS")
+
+    # Signed from a phone: the mobile network vouches for the number, so no email is involved.
+    PHONE_CHANNELS = frozenset({Channel.USSD, Channel.SMS})
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for email confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
@@ -93,7 +104,20 @@ class Signature(models.Model):
     # decrypt anything.
     listed_name = models.CharField(max_length=NAME_MAX, blank=True, editable=False)
     # Keyed hash of the canonical address (pledges/mailboxes.py): what dedupe compares.
-    email_hash = models.CharField(max_length=64, editable=False)
+    # Blank for a signature made by phone (USSD or SMS), which has no email address.
+    email_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Keyed hash of the normalised E.164 number (`pledges.phone.phone_hash`), for a signature
+    # made by phone: what dedupe and rate limits compare. The number itself is never stored.
+    # Defaults in the database too: rows written by SQL (bulk loads, the benchmark) get them.
+    phone_hash = models.CharField(max_length=64, blank=True, db_default="", editable=False)
+    channel = models.CharField(
+        _("signed by"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.WEB,
+        db_default=Channel.WEB,
+        editable=False,
+    )
     # Signed twice under two aliases of one mailbox before aliases were recognised: kept,
     # left out of the uniqueness rule, and shown to moderators to settle.
     alias_duplicate = models.BooleanField(
@@ -141,8 +165,18 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "email_hash"],
-                condition=Q(alias_duplicate=False),
+                condition=Q(alias_duplicate=False) & ~Q(email_hash=""),
                 name="signature_mailbox_unique",
+            ),
+            # One signature per phone number and campaign, whichever phone channel it used.
+            models.UniqueConstraint(
+                fields=["campaign", "phone_hash"],
+                condition=~Q(phone_hash=""),
+                name="signature_phone_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=["web", "api", "ussd", "sms"]),
+                name="signature_channel_known",
             ),
             models.CheckConstraint(
                 condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
@@ -214,14 +248,16 @@ class Submission(models.Model):
 class RateCount(models.Model):
     """How many submissions one submitter made in one fixed window (`pledges.abuse`).
 
-    The key is a keyed hash (of the mailbox, its email domain or the IP address): never an
-    address or a domain in plain text. Rows live a day (`purge_unconfirmed`).
+    The key is a keyed hash (of the mailbox, its email domain, the IP address or the phone
+    number): never an address, a domain or a number in plain text. Rows live a day
+    (`purge_unconfirmed`).
     """
 
     class Scope(models.TextChoices):
         EMAIL = "email", "email"
         DOMAIN = "domain", "domain"
         IP = "ip", "ip"
+        PHONE = "phone", "phone"
 
     scope = models.CharField(max_length=10, choices=Scope.choices)
     key = models.CharField(max_length=64)
@@ -239,6 +275,125 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
+PHONE_CODE_MAX = 12
+PHONE_SUMMARY_MAX = 120
+
+
+class PhoneChannel(models.Model):
+    """How a campaign takes signatures from any phone: over USSD menus and by SMS keyword
+    ("SIGN <code> <name>"), both through Africa's Talking (`pledges.phone`, `pledges.ussd`).
+
+    Kept here rather than on the campaign: a campaign without a row takes no phone
+    signatures. `code` is what a signer types (on USSD too, when many campaigns are offered);
+    stored in capitals, compared without regard to case."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, related_name="phone_channel", verbose_name=_("campaign")
+    )
+    code = models.CharField(
+        _("keyword"),
+        max_length=PHONE_CODE_MAX,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9]{2,12}$", message=_("2 to 12 letters or digits, without spaces.")
+            )
+        ],
+        help_text=_(
+            "What signers type after SIGN in a text message: 2 to 12 letters or digits, "
+            "such as REFUSE or 18."
+        ),
+    )
+    ussd_enabled = models.BooleanField(_("take signatures over USSD"), default=False)
+    sms_enabled = models.BooleanField(_("take signatures by SMS keyword"), default=False)
+    default_country = CountryField(
+        _("country of signers"),
+        blank=True,
+        help_text=_(
+            "Counted as the signers' country when their number's country is not one the "
+            "platform knows. Leave empty to refuse such numbers."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("phone signing")
+        verbose_name_plural = _("phone signing")
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="phone_channel_unique_code"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z0-9]{2,12}$"), name="phone_channel_code_shape"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.campaign.slug})"
+
+    def clean(self) -> None:
+        self.code = (self.code or "").strip().upper()
+
+
+class PhoneSummary(models.Model):
+    """The statement in a few words for one language, as a USSD screen shows it. Without one
+    the campaign's own summary in that language is shortened to fit."""
+
+    phone_channel = models.ForeignKey(
+        PhoneChannel, on_delete=models.CASCADE, related_name="summaries"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+    text = models.CharField(
+        _("summary for phones"),
+        max_length=PHONE_SUMMARY_MAX,
+        help_text=_("At most 120 characters: a USSD screen holds 182 with its menu."),
+    )
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("phone summary")
+        verbose_name_plural = _("phone summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone_channel", "language"], name="phone_summary_unique_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone_channel_id} {self.language}"
+
+
+class SmsReply(models.Model):
+    """One text owed to someone who texted a keyword: an outbox row, sent once by a task.
+
+    The number is held encrypted only until the reply is sent or given up (seconds, or the
+    few retries of an outage), then blanked; rows go with the daily purge. The text is
+    written at send time from `kind`, so no name is stored here either."""
+
+    class Kind(models.TextChoices):
+        SIGNED = "signed", "signed"
+        ALREADY_SIGNED = "already-signed", "already signed"
+        CLOSED = "closed", "closed"
+        HELP = "help", "help"
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    language = models.CharField(max_length=10, choices=LANGUAGE_CHOICES)
+    phone = EncryptedCharField(max_length=16, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # "sent", "refused" (the number cannot get texts), "failed" (retries used up),
+    # "not-configured" (no AFRICASTALKING_API_KEY): the number is gone in every case.
+    outcome = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"sms reply {self.pk} ({self.kind})"
 
 
 class Organisation(models.Model):

@@ -1,5 +1,6 @@
 """Reads shared by the pledge pages, the staff area, exports and the API."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from campaigns.models import Campaign
+from lib.disclosure import protect
 from partners.models import Partner
 from pledges.models import (
     ContactConfirmedPledge,
@@ -87,12 +89,55 @@ def signatory_pages(
     return organisations, individuals
 
 
-def counts_by_country(campaign: Campaign) -> list[tuple[str, str, int, int]]:
-    """(code, name, confirmed signatures, approved organisations), largest first.
+# Sections other rooms add to the public list (the names listed from paper sheets, kept in
+# their own table and index): section(campaign, name=, country=, kind=) -> a dict with the
+# `template` that renders it and its context, or None when it has nothing to show.
+_signatory_sections: list[Callable[..., dict | None]] = []
 
-    Counts include signers who are not listed by name: a number names nobody.
-    """
-    key = f"pledges:countries:{campaign.pk}"
+
+def register_signatory_section(section: Callable[..., dict | None]) -> None:
+    if section not in _signatory_sections:
+        _signatory_sections.append(section)
+
+
+def signatory_sections(
+    campaign: Campaign, *, name: str = "", country: str = "", kind: str = ""
+) -> list[dict]:
+    """The registered sections of the public list for these filters, in registration order."""
+    found = (
+        section(campaign, name=name, country=country, kind=kind) for section in _signatory_sections
+    )
+    return [section for section in found if section]
+
+
+@dataclass(frozen=True)
+class CountryRow:
+    code: str
+    name: str
+    people: int | None  # None: not published (`fewer` says why)
+    fewer: bool  # fewer signers than PUBLIC_MIN_COUNT: counted in `other_people`
+    organisations: int  # approved sign-ons: organisations are named on the list anyway
+
+
+@dataclass(frozen=True)
+class CountryCounts:
+    """Signatures and sign-ons by country, as they may be published (lib/disclosure.py).
+
+    Countries whose signers are too few to count apart (or that had to be grouped with
+    them so no small count can be worked out from the total) are counted together in
+    `other_people`; `total_people` is exact."""
+
+    rows: list[CountryRow]
+    other_people: int
+    total_people: int
+    minimum: int
+
+
+def counts_by_country(campaign: Campaign) -> CountryCounts:
+    """Shown counts largest first (ties by name), then the countries not counted apart.
+
+    Counts include signers who are not listed by name, and no small count is published."""
+    key = f"pledges:countries:v2:{campaign.pk}"
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -103,14 +148,28 @@ def counts_by_country(campaign: Campaign) -> list[tuple[str, str, int, int]]:
         .annotate(n=Count("pk"))
         .values_list("organisation__country", "n")
     )
+    minimum = settings.PUBLIC_MIN_COUNT
+    breakdown = protect(
+        {code: n for code, n in people.items() if code}, sum(people.values()), minimum=minimum
+    )
+    shown = dict(breakdown.shown)
     rows = [
-        (code, countries.name(code) or code, people.get(code, 0), orgs.get(code, 0))
+        CountryRow(
+            code,
+            countries.name(code) or code,
+            shown.get(code),
+            code in breakdown.fewer,
+            orgs.get(code, 0),
+        )
         for code in set(people) | set(orgs)
         if code
     ]
-    rows.sort(key=lambda row: (-(row[2] + row[3]), row[1]))
-    cache.set(key, rows, settings.COUNTER_CACHE_SECONDS)
-    return rows
+    # A count is only an order among the shown: the others go by name, or the order of the
+    # rows would tell their counts apart.
+    rows.sort(key=lambda row: (row.people is None, -(row.people or 0), row.name))
+    result = CountryCounts(rows, breakdown.other, breakdown.total, minimum)
+    cache.set(key, result, settings.COUNTER_CACHE_SECONDS)
+    return result
 
 
 def statement_versions(campaign: Campaign) -> list[StatementVersion]:

@@ -18,17 +18,19 @@ from campaigns import counters, progress
 from campaigns.models import Campaign
 from lib import personal_data as personal_data_registry
 from lib.mailboxes import email_hash, normalise_email
+from lib.text import single_line
 from lib.transitions import InvalidTransition
 from partners import events
 from partners.models import EventType, Partner
 from pledges import contact, representation
-from pledges.abuse import Client, old_windows, record_attempt
+from pledges.abuse import Client, old_windows, record_attempt, record_phone_attempt
 from pledges.models import (
     ContactConfirmedPledge,
     Organisation,
     OrgPledge,
     RateCount,
     Signature,
+    SmsReply,
     StatementVersion,
     UpdateDelivery,
     UpdateMailing,
@@ -40,6 +42,8 @@ from pledges.organisations import (
     website_domain,
 )
 from pledges.outbox import queue_email
+from pledges.phone import normalise_phone, phone_hash
+from pledges.tasks import send_sms_reply
 from pledges.widgets import country_codes
 from staff import audit, waiting
 
@@ -125,6 +129,7 @@ def sign(
     partner: Partner | None = None,
     statement_version_id: int | None = None,
     submitted_open: bool = False,
+    channel: str = Signature.Channel.WEB,
 ) -> SignResult:
     """Sign `campaign`'s statement, or answer a repeat signing without saying so to the page.
 
@@ -134,7 +139,8 @@ def sign(
     `statement_version_id`: the campaign's current statement version, when the caller knows
     it (`pledges.snapshots`); otherwise it is looked up (and snapshotted if the text changed).
     `submitted_open`: the campaign was open when the person submitted (`pledges.intake`
-    checked it then and told them to check their email), whatever it is now.
+    checked it then and told them to check their email), whatever it is now. `channel`: the
+    web form (through the intake job) or the partner API; phones sign with `sign_by_phone`.
 
     A new signature with a known `statement_version_id` costs four statements: the rate-limit
     upsert (in autocommit), then in one transaction the signature's INSERT and its email's two
@@ -167,6 +173,7 @@ def sign(
         last_emailed_at=None if over_limit else now,
         partner=partner,
         shared_with_partner=bool(partner and data.shared_with_partner),
+        channel=channel,
     )
     # Both relations are known to exist: re-checking them cost two queries a sign. The
     # country is checked against the set of codes: the model field would walk its 250
@@ -323,11 +330,18 @@ def unsubscribe(signature_id: int, *, now: datetime | None = None) -> Signature:
 
 
 def release_suspect(signature: Signature, *, by: AbstractBaseUser | None) -> Signature:
-    """A moderator judged a suspect signature genuine: it now waits for email confirmation."""
+    """A moderator judged a suspect signature genuine: it now waits for email confirmation,
+    or, signed by phone (where the network vouched for the number), it counts at once."""
     with transaction.atomic():
         signature = Signature.objects.select_for_update().get(pk=signature.pk)
         if signature.status != SignatureStatus.SUSPECT:
             raise InvalidTransition(signature, SignatureStatus.PENDING)
+        if signature.channel in Signature.PHONE_CHANNELS:
+            _confirm_by_phone(signature, now=timezone.now())
+            signature.save(update_fields=["status", "confirmed_at", "listed_name"])
+            audit.record("signature.release", actor=by, target=signature)
+            _count_phone_signature(signature)
+            return signature
         signature.status = SignatureStatus.PENDING
         signature.last_emailed_at = timezone.now()
         signature.save(update_fields=["status", "last_emailed_at"])
@@ -403,6 +417,8 @@ def purge_unconfirmed(*, days: int | None = None, now: datetime | None = None) -
             stale_pledges.delete()
         # Rate-limit windows last an hour (or their own window, if longer); a day is plenty.
         RateCount.objects.filter(old_windows(now)).delete()
+        # SMS replies are sent within seconds (their numbers blanked then); a day is plenty.
+        SmsReply.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
         for campaign_id in campaign_ids:
             progress.moved(campaign_id)
     return deleted
@@ -410,6 +426,149 @@ def purge_unconfirmed(*, days: int | None = None, now: datetime | None = None) -
 
 def purge_days() -> int:
     return getattr(settings, "PLEDGE_PURGE_UNCONFIRMED_DAYS", DEFAULT_PURGE_DAYS)
+
+
+# Signing by phone ---------------------------------------------------------------------------
+
+PHONE_NAME_MAX = 60  # what a USSD screen can show back, with its question, in 182 characters
+
+
+def sign_by_phone(
+    campaign: Campaign,
+    *,
+    phone: str,
+    name: str,
+    country: str,
+    language: str,
+    channel: str,
+    show_publicly: bool = False,
+    now: datetime | None = None,
+) -> SignResult:
+    """Sign from a phone (a USSD session or an SMS keyword): counted at once, with no email
+    confirmation, since the mobile network vouches for the number.
+
+    Dedupe is one signature per number and campaign, whichever phone channel (`phone_hash`;
+    the number itself is not stored); a web signature with an email is someone else. Over the
+    rate limit of the number (`pledges.abuse`, scope "phone") the signature is stored as
+    suspect (uncounted, held for moderators) and, by SMS, no reply is sent. By SMS the reply
+    is queued in the transaction that stores the signature (`SmsReply`).
+
+    Outcomes: "new" (counted now; a withdrawn signature signed again too), "already-signed",
+    "suspect" (new, held) and "held" (a repeat while held or over the limit). Raises
+    `CampaignNotOpen`, `pledges.phone.InvalidPhone` and `ValidationError` (the name).
+    """
+    if channel not in Signature.PHONE_CHANNELS:
+        raise ValueError(f"not a phone channel: {channel!r}")
+    now = now or timezone.now()
+    require_open(campaign, now)
+    hashed = phone_hash(phone)
+    name = single_line(name)
+    if not name or len(name) > PHONE_NAME_MAX:
+        raise ValidationError({"name": [f"A name of 1 to {PHONE_NAME_MAX} characters."]})
+    if country not in country_codes():
+        raise ValidationError({"country": [f"{country!r} is not a country code."]})
+    # In autocommit, as `sign`: an attempt counts even if what follows fails.
+    over_limit = record_phone_attempt(hashed, now=now)
+    signature = Signature(
+        campaign=campaign,
+        statement_version_id=record_statement_version(campaign).pk,
+        status=SignatureStatus.SUSPECT,
+        name=name,
+        email="",
+        email_hash="",
+        phone_hash=hashed,
+        channel=channel,
+        country=country,
+        language=language,
+        show_publicly=show_publicly,
+    )
+    if not over_limit:
+        _confirm_by_phone(signature, now=now)
+    signature.full_clean(
+        exclude=["campaign", "statement_version", "country"], validate_constraints=False
+    )
+    with transaction.atomic():
+        if _insert_unless_signed(signature):
+            if over_limit:
+                waiting.item_waiting(signature)  # held for moderators to review
+                return SignResult(signature, "suspect")
+            _count_phone_signature(signature)
+            result = SignResult(signature, "new")
+        else:
+            # The number signed this campaign already (by USSD or SMS, maybe in a racing
+            # request: the INSERT waited for it to commit). Lock that row and answer.
+            existing = Signature.objects.select_for_update().get(
+                campaign=campaign, phone_hash=hashed
+            )
+            existing.campaign = campaign
+            result = _sign_by_phone_again(existing, signature, over_limit=over_limit, now=now)
+        if channel == Signature.Channel.SMS and result.outcome in ("new", "already-signed"):
+            kind = SmsReply.Kind.SIGNED if result.outcome == "new" else SmsReply.Kind.ALREADY_SIGNED
+            _queue_sms_reply(phone, kind, campaign=campaign, language=language)
+    return result
+
+
+def _confirm_by_phone(signature: Signature, *, now: datetime) -> None:
+    """Confirmed (listed, if they chose to be): the network vouched for the number."""
+    signature.status = SignatureStatus.CONFIRMED
+    signature.confirmed_at = now
+    signature.listed_name = signature.name if signature.show_publicly else ""
+
+
+def _count_phone_signature(signature: Signature) -> None:
+    """The counters move as `confirm_signature` moves them, in the caller's transaction."""
+    counters.add(signature.campaign_id, "signatures", +1, country=signature.country)
+    progress.moved(signature.campaign_id, "signatures")
+    _signature_confirmed_event(signature)
+
+
+def _sign_by_phone_again(
+    existing: Signature, fresh: Signature, *, over_limit: bool, now: datetime
+) -> SignResult:
+    """A number that signed already signs again (`existing` locked by the caller)."""
+    if over_limit or existing.status == SignatureStatus.SUSPECT:
+        return SignResult(existing, "held")
+    if existing.status == SignatureStatus.CONFIRMED:
+        return SignResult(existing, "already-signed")
+    # Withdrawn (or, from before, pending): signing again starts over, with the new choices.
+    was_pending = existing.status == SignatureStatus.PENDING
+    for field in ("name", "country", "language", "show_publicly", "channel"):
+        setattr(existing, field, getattr(fresh, field))
+    existing.statement_version_id = fresh.statement_version_id
+    existing.withdrawn_at = None
+    existing.created_at = now
+    _confirm_by_phone(existing, now=now)
+    existing.full_clean(validate_constraints=False)
+    existing.save()
+    _count_phone_signature(existing)
+    if was_pending:
+        progress.moved(existing.campaign_id, "pending_signatures")
+    return SignResult(existing, "new")
+
+
+def reply_by_sms(
+    phone: str, kind: str, *, campaign: Campaign | None, language: str, now: datetime | None = None
+) -> SmsReply | None:
+    """Text `phone` a reply that signs nothing (help with the keyword, a closed campaign).
+
+    Counted against the number's rate limit like a signing: over it, nothing is sent (a
+    texting loop or a flood costs no messages). Raises `pledges.phone.InvalidPhone`."""
+    now = now or timezone.now()
+    if record_phone_attempt(phone_hash(phone), now=now):
+        return None
+    with transaction.atomic():
+        return _queue_sms_reply(phone, kind, campaign=campaign, language=language)
+
+
+def _queue_sms_reply(
+    phone: str, kind: str, *, campaign: Campaign | None, language: str
+) -> SmsReply:
+    """The outbox row and its task, in the caller's transaction."""
+    reply = SmsReply(campaign=campaign, kind=kind, language=language, phone=normalise_phone(phone))
+    reply.full_clean(exclude=["campaign"])
+    reply.save()
+    send_sms_reply.enqueue(reply.pk)
+    return reply
 
 
 # Personal data requests ----------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Background email for pledges. Every task is idempotent: it sends only what is unsent."""
+"""Background email and SMS replies for pledges. Every task is idempotent: it sends only what
+is unsent."""
 
 import logging
 
@@ -6,12 +7,16 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from lib import sms
 from lib.mail import send_templated_email
 from lib.retry import retry_later
 
 logger = logging.getLogger(__name__)
 
 MAILING_BATCH_SIZE = 200
+# A reply to a text is worth sending within the quarter hour, not the next day: five tries
+# (1 + 2 + 4 + 8 minutes of backoff), then the number is forgotten.
+SMS_REPLY_ATTEMPTS = 5
 
 
 @task()
@@ -121,3 +126,75 @@ def send_mailing_batch(mailing_id: int, attempt: int = 1) -> int:
         else:
             transaction.on_commit(lambda: retry_later(send_mailing_batch, attempt, mailing_id))
     return sent
+
+
+@task()
+def send_sms_reply(reply_id: int, attempt: int = 1) -> bool:
+    """Text one queued `SmsReply` once, in its language, then forget the number.
+
+    Without AFRICASTALKING_API_KEY nothing can be sent: the number is forgotten at once. A
+    refused number is not retried; an outage is, with backoff, until the attempts run out.
+    Only the reply's id is ever logged."""
+    from pledges.models import SmsReply
+    from pledges.sms_keyword import reply_text
+
+    with transaction.atomic():
+        reply = (
+            SmsReply.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .filter(pk=reply_id)
+            .first()
+        )
+        if reply is None or reply.outcome or not reply.phone:
+            return False
+        if not sms.is_configured():
+            outcome = "not-configured"
+        else:
+            try:
+                sms.send_sms(reply.phone, reply_text(reply))
+            except sms.SmsRefused:
+                logger.warning("SMS reply %s refused; the number is forgotten", reply_id)
+                outcome = "refused"
+            except sms.SmsError:
+                logger.exception("SMS reply %s failed", reply_id)
+                if attempt < SMS_REPLY_ATTEMPTS:
+                    transaction.on_commit(lambda: retry_later(send_sms_reply, attempt, reply_id))
+                    return False
+                outcome = "failed"
+            else:
+                outcome = "sent"
+                reply.sent_at = timezone.now()
+        reply.outcome = outcome
+        reply.phone = ""  # nothing more is owed to the number
+        reply.save(update_fields=["sent_at", "outcome", "phone"])
+    return outcome == "sent"
+
+
+# Batches one run of `anonymise_campaign` takes before it enqueues itself again: each batch
+# is its own transaction, so a killed worker loses at most the batch it was in.
+ANONYMISE_BATCHES_PER_RUN = 25
+
+
+@task()
+def anonymise_campaign(campaign_id: int, batches: int = ANONYMISE_BATCHES_PER_RUN) -> int:
+    """Anonymise the next batches of a closed campaign's signers (pledges/anonymisation.py),
+    then enqueue itself again until the campaign is done. Idempotent: the campaign's
+    watermark says where to go on, and finished work is left alone."""
+    from campaigns.models import Campaign
+    from pledges import anonymisation
+
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        return 0
+    rewritten = done = 0
+    for _ in range(batches):
+        step = anonymisation.anonymise_batch(campaign_id)
+        rewritten += step.rows
+        if step.done or step.rows == 0:
+            done = 1
+            break
+    if not done:
+        with transaction.atomic():
+            anonymise_campaign.enqueue(campaign_id, batches)
+    logger.info("campaign %s: %d signature(s) anonymised", campaign_id, rewritten)
+    return rewritten

@@ -4,6 +4,7 @@ Links from emails open a page with a button (GET changes nothing: mail scanners
 follow links); the button POSTs.
 """
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -291,7 +292,11 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
             {"campaign": campaign, "form": form, "invalid": True},
             status=400,
         )
-    organisations, individuals = queries.signatory_pages(campaign, **form.query_kwargs())
+    filters = form.query_kwargs()
+    organisations, individuals = queries.signatory_pages(campaign, **filters)
+    sections = queries.signatory_sections(
+        campaign, name=filters["name"], country=filters["country"], kind=filters["kind"]
+    )
     base = {k: v for k, v in request.GET.items() if k in ("q", "country", "type") and v}
     return render(
         request,
@@ -302,6 +307,7 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "organisations": organisations,
             "individuals": individuals,
+            "sections": sections,  # other rooms' (signed on paper)
             "countries": _in_page_language(queries.counts_by_country(campaign)),
             "next_individuals": _page_link(base, "before", individuals),
             "next_organisations": _page_link(base, "org_before", organisations),
@@ -309,14 +315,22 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _in_page_language(rows: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+def _in_page_language(counts: queries.CountryCounts) -> queries.CountryCounts:
     """Counts by country named and ordered (ties) as the page's country select names them.
 
-    The counts are cached for every language alike; the names are the page's own."""
+    The counts are cached for every language alike; the names are the page's own. Rows
+    without a published count are ordered by name only."""
     language = get_language()
     names, positions = country_names(language), country_positions(language)
-    named = [(code, names.get(code, name), people, orgs) for code, name, people, orgs in rows]
-    return sorted(named, key=lambda row: (-(row[2] + row[3]), positions.get(row[0], len(names))))
+    named = [replace(row, name=names.get(row.code, row.name)) for row in counts.rows]
+    named.sort(
+        key=lambda row: (
+            row.people is None,
+            -(row.people or 0) if row.people is not None else 0,
+            positions.get(row.code, len(names)),
+        )
+    )
+    return replace(counts, rows=named)
 
 
 def _page_link(base: dict, key: str, page) -> str | None:

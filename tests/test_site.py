@@ -64,6 +64,11 @@ def public_urls() -> list[str]:
     urls = ["/", "/this-page-does-not-exist/", "/privacy/", "/ar/privacy/"]
     for slug in ("statement", "bds", "fund"):
         urls += [f"/c/{slug}/", f"/es/c/{slug}/", f"/ar/c/{slug}/"]
+    urls += ["/c/statement/signatories/paper/", "/ar/c/statement/signatories/paper/"]
+    urls += ["/targets/changes/", "/ar/targets/changes/"]  # the target list's changelog
+    # A contact asks for a fresh report link, and the answer for any address.
+    urls += ["/commitments/report/new-link/", "/ar/commitments/report/new-link/"]
+    urls += ["/commitments/report/new-link/check-your-email/"]
     return urls
 
 

@@ -78,6 +78,7 @@ PLEDGE_STATUSES = [
 ]
 COMMITMENT_COLOURS = {
     Commitment.Status.PLEDGED: "#417690",
+    Commitment.Status.AGREED_TO_REVIEW: "#6a5acd",
     Commitment.Status.IN_PROGRESS: "#d08a00",
     Commitment.Status.FULFILLED: "#2e7d32",
     Commitment.Status.LAPSED: "#c62828",

@@ -10,7 +10,9 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from campaigns import replies
 from campaigns.content import render_markdown
+from campaigns.models import TargetReply
 from commitments import services as commitment_services
 from commitments.models import CommitmentPledge, CommitmentUpdate
 from lib.encryption import mask_email
@@ -205,7 +207,7 @@ REJECT_UPDATE = Decision(
     _reject_update,
     needs_reason=True,
     reason_label=_("Reason for rejecting"),
-    reason_help=_("Kept with the update for other moderators; not emailed, never published."),
+    reason_help=_("Emailed to the contact with the decision; never published."),
     danger=True,
     accesskey="r",
 )
@@ -337,6 +339,92 @@ def _signature_title(signature) -> str:
     return str(_("Signature #%(id)s") % {"id": signature.pk})
 
 
+# Target replies (right of reply) -----------------------------------------------------------
+
+
+def _publish_reply(reply, *, by, cleaned):
+    replies.publish_reply(reply, by=by)
+    return str(_("Published: the reply is on the target's page."))
+
+
+def _reject_reply(reply, *, by, cleaned):
+    replies.reject_reply(reply, by=by, reason=cleaned["reason"])
+    return str(_("Rejected: the reply stays private; Communications may record another."))
+
+
+PUBLISH_REPLY = Decision(
+    "publish", _("Publish"), _("Publish and next"), _publish_reply, accesskey="a"
+)
+REJECT_REPLY = Decision(
+    "reject",
+    _("Reject"),
+    _("Reject and next"),
+    _reject_reply,
+    needs_reason=True,
+    reason_label=_("Reason for rejecting"),
+    reason_help=_("Kept with the reply for Communications; never published."),
+    danger=True,
+    accesskey="r",
+)
+REPLY_RELATED = ("request__target", "request__campaign", "recorded_by")
+
+
+def _reply_item(pk: int):
+    return TargetReply.objects.select_related(*REPLY_RELATED, "decided_by").filter(pk=pk).first()
+
+
+def _reply_decision(reply) -> Decided | None:
+    if reply.status == TargetReply.Status.PENDING or reply.decided_at is None:
+        return None
+    by = reply.decided_by.get_username() if reply.decided_by_id else ""
+    return Decided(reply.get_status_display(), by, reply.decided_at, reply.rejection_reason)
+
+
+def _reply_decisions(reply) -> list[Decision]:
+    return [PUBLISH_REPLY, REJECT_REPLY] if reply.status == TargetReply.Status.PENDING else []
+
+
+def _reply_details(reply, *, request) -> dict:
+    return {
+        "reply_request": reply.request,
+        "target": reply.request.target,
+        "clock": replies.clock(reply.request),
+        "late": reply.received_on > reply.request.due_on,
+        "link_domain": website_domain(reply.url) if reply.url else "",
+    }
+
+
+def _reply_title(reply) -> str:
+    return str(
+        _("%(target)s: reply of %(date)s")
+        % {"target": reply.request.target.name, "date": reply.received_on.isoformat()}
+    )
+
+
+def register_target_replies() -> None:
+    register(
+        Queue(
+            slug="target-replies",
+            label=_("Target replies"),
+            model=TargetReply,
+            permission="campaigns.moderate_targetreply",
+            since_field="recorded_at",
+            waiting=lambda: TargetReply.objects.filter(status=TargetReply.Status.PENDING),
+            for_list=lambda qs: qs.select_related(*REPLY_RELATED),
+            decided=lambda: (
+                TargetReply.objects.exclude(status=TargetReply.Status.PENDING)
+                .select_related(*REPLY_RELATED, "decided_by")
+                .order_by("-decided_at", "-pk")
+            ),
+            item=_reply_item,
+            title=_reply_title,
+            decision_of=_reply_decision,
+            decisions=_reply_decisions,
+            details=_reply_details,
+        )
+    )
+
+
 # Registration ------------------------------------------------------------------------------
 
 
@@ -401,7 +489,8 @@ def register_builtin() -> None:
             permission="commitments.review_commitmentupdate",
             since_field="created_at",
             waiting=lambda: CommitmentUpdate.objects.filter(review=Review.PENDING),
-            for_list=lambda qs: qs.select_related(*UPDATE_RELATED),
+            # Rows say "with evidence": the items in one query for the page.
+            for_list=lambda qs: qs.select_related(*UPDATE_RELATED).prefetch_related("evidence"),
             decided=lambda: (
                 CommitmentUpdate.objects.filter(
                     source=CommitmentUpdate.Source.CONTACT,
@@ -437,3 +526,4 @@ def register_builtin() -> None:
             details=_signature_details,
         )
     )
+    register_target_replies()

@@ -17,3 +17,9 @@ def commitment_amount(commitment) -> str:
 def get_item(mapping: dict, key):
     """`mapping[key]` in a template, or None."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def divestment_amount(total) -> str:
+    """A `tracker.CurrencyAmount` as the active language writes money."""
+    return format_money(total.amount_minor, total.currency)

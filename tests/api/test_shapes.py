@@ -53,6 +53,7 @@ EVENT_SHAPES = {
     pledge_shapes.SignatureConfirmed,
     commitment_shapes.ChangedCommitment,
     commitment_shapes.CommitmentStatusChanged,
+    campaign_shapes.TargetReplyRecorded,
 }
 # Its builder writes the id first, as the open data files always have; the API writes the
 # declared order (the public details, then the id).

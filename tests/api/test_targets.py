@@ -43,11 +43,16 @@ def test_targets_list_with_public_campaigns_only(client, targets):
         "campaigns": ["drive"],
         "commitments": {
             "pledged": 0,
+            "agreed_to_review": 0,
             "in_progress": 0,
             "fulfilled": 0,
             "lapsed": 0,
             "withdrawn": 0,
         },
+        "category": "pressure",
+        "status": "listed",
+        "removed_at": None,
+        "reply": None,
     }
     assert sap["campaigns"] == []
 
@@ -147,11 +152,12 @@ def test_targets_list_costs_one_count_query_per_target(client, drive, django_ass
     """Each target's counts are tracker.target_status_counts (one aggregate); pages bound it."""
     from campaigns.models import Campaign
 
-    with django_assert_num_queries(4 + 2):  # count, page, campaigns, translations + 2 targets
+    # count, page, campaigns, translations, reply requests, list changes + 2 targets
+    with django_assert_num_queries(6 + 2):
         client.get("/api/v1/targets/")
     other = create_drive("second")
     Target.objects.create(name="Amazon", slug="amazon")
     other.targets.add(Target.objects.get(slug="amazon"))
     assert Campaign.objects.count() == 2
-    with django_assert_num_queries(4 + 3):
+    with django_assert_num_queries(6 + 3):
         assert len(client.get("/api/v1/targets/").json()["results"]) == 3

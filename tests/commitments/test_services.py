@@ -293,33 +293,51 @@ def test_accepting_a_stale_update_that_no_longer_fits_is_refused(drive, moderato
 # Deadlines ---------------------------------------------------------------------------------
 
 
-def test_reminder_before_the_deadline_then_follow_up_then_lapse(drive, settings):
+def test_reminders_60_30_7_days_before_then_follow_up_then_lapse(drive, settings):
     settings.COMMITMENT_LAPSE_GRACE_DAYS = 7
-    commitment = approved_commitment(drive, boycott(deadline=in_days(30)))
+    commitment = approved_commitment(drive, boycott(deadline=in_days(70)))
     run_tasks()
     mail.outbox.clear()
     start = timezone.now()
-    with time_machine.travel(start + timedelta(days=10), tick=False):
+    with time_machine.travel(start + timedelta(days=5), tick=False):
         assert commitment_services.send_commitment_reminders() == (0, 0)
-    with time_machine.travel(start + timedelta(days=17), tick=False):
-        assert commitment_services.send_commitment_reminders() == (1, 0)
-        assert commitment_services.send_commitment_reminders() == (0, 0)  # twice: same world
-        message = last_email_to("luz@redcomunitaria.example")
-        assert "un compromiso vence el" in message.subject
-        assert "/commitments/report/" in message.body
-    with time_machine.travel(start + timedelta(days=31), tick=False):
+    for day in (10, 40, 63):  # 60, 30 and 7 days before: each once
+        with time_machine.travel(start + timedelta(days=day), tick=False):
+            assert commitment_services.send_commitment_reminders() == (1, 0)
+            assert commitment_services.send_commitment_reminders() == (0, 0)  # twice: same world
+            run_tasks()
+            message = last_email_to("luz@redcomunitaria.example")
+            assert "un compromiso vence el" in message.subject
+            assert "/commitments/report/" in message.body
+    assert sorted(commitment.reminders.values_list("stage", flat=True)) == ["30", "60", "7"]
+    with time_machine.travel(start + timedelta(days=71), tick=False):
         assert commitment_services.send_commitment_reminders() == (0, 1)
         assert commitment_services.lapse_overdue_commitments() == 0  # grace days
         assert "ha pasado la fecha límite" in last_email_to("luz@redcomunitaria.example").subject
-    with time_machine.travel(start + timedelta(days=39), tick=False):
+    with time_machine.travel(start + timedelta(days=72), tick=False):
+        assert commitment_services.send_commitment_reminders() == (0, 0)  # followed up once
+    with time_machine.travel(start + timedelta(days=79), tick=False):
         assert commitment_services.lapse_overdue_commitments() == 1
         assert commitment_services.lapse_overdue_commitments() == 0
         assert "un compromiso ha vencido" in last_email_to("luz@redcomunitaria.example").subject
+        assert commitment_services.send_commitment_reminders() == (0, 0)
     commitment.refresh_from_db()
     assert commitment.status == Status.LAPSED
+    assert commitment.lapsed_at is not None
     history = commitment.updates.get()
     assert (history.source, history.status) == ("system", Status.LAPSED)
     assert compute_progress(drive).commitments["lapsed"] == 1
+
+
+def test_a_skipped_stage_gives_way_to_the_next_one(drive):
+    # Pledged 20 days ahead: the 60-day stage never comes, the 30-day one at once.
+    commitment = approved_commitment(drive, boycott(deadline=in_days(20)))
+    assert commitment_services.send_commitment_reminders() == (1, 0)
+    with time_machine.travel(timezone.now() + timedelta(days=5), tick=False):
+        assert commitment_services.send_commitment_reminders() == (0, 0)
+    with time_machine.travel(timezone.now() + timedelta(days=14), tick=False):
+        assert commitment_services.send_commitment_reminders() == (1, 0)
+    assert sorted(commitment.reminders.values_list("stage", flat=True)) == ["30", "7"]
 
 
 def test_fulfilled_and_undated_commitments_never_lapse(drive, moderator):

@@ -20,7 +20,7 @@ NAMES = sorted(path.name.removesuffix("-subject.txt") for path in EMAILS.glob("*
 TYPED = "O'Brien & <Co>"
 ESCAPES = ("&#x27;", "&#39;", "&amp;", "&lt;", "&gt;", "&quot;")
 # Names the templates format as dates: a date answers them.
-DATES = {"deadline", "received_on", "lapses_on", "expires_at"}
+DATES = {"deadline", "received_on", "lapses_on", "expires_at", "asked_on", "due_on"}
 
 
 class Typed:

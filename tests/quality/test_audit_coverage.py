@@ -206,3 +206,34 @@ def test_audit_refuses_details_that_look_like_personal_data(moderator):
 
     with pytest.raises((PersonalDataInAudit, ValidationError)):
         record("x.y", actor=moderator, details={"who": "dana@donor.example"})
+
+
+def test_right_of_reply_and_target_list_changes_are_audited(comms, moderator):
+    from datetime import date
+
+    from campaigns import replies
+    from campaigns import targets as target_list
+    from campaigns.models import Target
+    from tests.campaigns.replies_helpers import ask, reply_to
+
+    create_drive("bds")
+    meta = Target.objects.get(slug="meta")
+    request = ask(meta, date(2026, 3, 3), by=comms)
+    first = reply_to(request, date(2026, 3, 10), url="https://about.example.com/r", by=comms)
+    replies.reject_reply(first, by=moderator, reason="The wrong letter")
+    second = reply_to(request, date(2026, 3, 11), url="https://about.example.com/s", by=comms)
+    replies.publish_reply(second, by=moderator)
+    target_list.recategorise_target(meta, "divestment", by=comms, reason="Funds hold shares")
+    target_list.remove_target(meta, by=comms, reason="Contract ended")
+    events = AuditEvent.objects.filter(action__startswith="target.").order_by("pk")
+    assert [(e.action, e.actor_username) for e in events] == [
+        ("target.reply_requested", "comms"),
+        ("target.reply_recorded", "comms"),
+        ("target.reply_rejected", "moderator"),
+        ("target.reply_recorded", "comms"),
+        ("target.reply_published", "moderator"),
+        ("target.recategorised", "comms"),
+        ("target.removed", "comms"),
+    ]
+    assert all(e.object_id == str(meta.pk) for e in events)
+    assert "@" not in json.dumps([e.details for e in events])

@@ -39,6 +39,9 @@ MODELS: dict[str, tuple[set[str], set[str]]] = {
     "campaigns.campaign": ({COMMS, MOD, FIN, TRANS}, {COMMS}),
     "campaigns.translatorlanguage": ({COMMS}, {COMMS}),
     "campaigns.target": ({COMMS, MOD}, {COMMS}),
+    "campaigns.targetchange": ({COMMS, MOD}, NOBODY),
+    "campaigns.replyrequest": ({COMMS, MOD}, {COMMS}),
+    "campaigns.targetreply": ({COMMS, MOD}, NOBODY),  # recorded from its request's page
     "staff.auditevent": (NOBODY, NOBODY),  # superusers only
     "partners.partner": ({COMMS}, {COMMS}),
     "partners.partnertoken": ({COMMS}, {COMMS}),
@@ -47,6 +50,7 @@ MODELS: dict[str, tuple[set[str], set[str]]] = {
     "pledges.organisation": ({COMMS, MOD}, NOBODY),
     "pledges.orgpledge": ({COMMS, MOD}, NOBODY),
     "pledges.updatemailing": ({COMMS}, {COMMS}),
+    "pledges.phonechannel": ({COMMS}, {COMMS}),
     "commitments.commitmentpledge": ({COMMS, MOD}, NOBODY),
     "commitments.commitment": ({COMMS, MOD}, NOBODY),
     "commitments.commitmentupdate": ({COMMS, MOD}, NOBODY),
@@ -55,6 +59,9 @@ MODELS: dict[str, tuple[set[str], set[str]]] = {
     "donations.exchangerate": ({FIN}, {FIN}),
     "donations.stripeevent": ({FIN}, NOBODY),
     "donations.givingmethod": ({FIN}, {FIN}),
+    "donations.mpesasetting": ({FIN}, {FIN}),
+    "donations.mpesacallback": ({FIN}, NOBODY),
+    "paper.paperbatch": ({COMMS, MOD}, {COMMS, MOD}),
     "partners.webhooksubscription": ({COMMS}, NOBODY),
     "partners.webhookdelivery": ({COMMS}, NOBODY),
 }
@@ -241,7 +248,13 @@ WORKSPACE_PAGES: dict[str, set[str]] = {
     "/ar" + WORKSPACE: STAFF,
     WORKSPACE + "notifications/": {MOD},
 }
-for _slug in ("sign-ons", "commitment-pledges", "commitment-updates", "suspect-signatures"):
+for _slug in (
+    "sign-ons",
+    "commitment-pledges",
+    "commitment-updates",
+    "suspect-signatures",
+    "target-replies",
+):
     WORKSPACE_PAGES |= {
         f"{MODERATION}{_slug}/": {MOD},
         f"{MODERATION}{_slug}/?state=decided": {MOD},
@@ -258,6 +271,8 @@ WORKSPACE_BUTTONS = [
     ("commitment-updates", "reject", {"reason": "No evidence"}),
     ("suspect-signatures", "release", {}),
     ("suspect-signatures", "discard", {}),
+    ("target-replies", "publish", {}),
+    ("target-replies", "reject", {"reason": "The wrong letter"}),
 ]
 
 
@@ -282,7 +297,18 @@ def waiting_items(db, settings):
             drive, website="https://updater.example/", contact_email="c@updater.example"
         ),
         "suspect-signatures": suspect_signature(statement),
+        "target-replies": _waiting_reply(),
     }
+
+
+def _waiting_reply():
+    from datetime import date
+
+    from campaigns.models import Target
+    from tests.campaigns.replies_helpers import ask, reply_to
+
+    request = ask(Target.objects.get(slug="meta"), date(2026, 3, 3))
+    return reply_to(request, date(2026, 3, 18), url="https://about.example.com/reply")
 
 
 def _still_waiting(obj) -> bool:
@@ -292,7 +318,9 @@ def _still_waiting(obj) -> bool:
         return False
     if hasattr(current, "review"):
         return current.review == "pending"
-    return current.status in ("awaiting_moderation", "suspect")
+    if model._meta.label == "pledges.Signature":  # released, it waits for its signer instead
+        return current.status == "suspect"
+    return current.status in ("awaiting_moderation", "suspect", "pending")
 
 
 @pytest.mark.parametrize("persona", MATRIX_PERSONAS)

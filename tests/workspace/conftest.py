@@ -85,7 +85,19 @@ def everything_waits(statement, drive, hold_every_address):
             drive, name="Union Uno", website="https://uno.example/", contact_email="u@uno.example"
         ),
         "suspect-signatures": suspect_signature(statement, email="burst@example.org"),
+        "target-replies": waiting_reply(),
     }
+
+
+def waiting_reply():
+    """A target's reply that Communications recorded, waiting for a moderator."""
+    from datetime import date
+
+    from campaigns.models import Target
+    from tests.campaigns.replies_helpers import ask, reply_to
+
+    request = ask(Target.objects.get(slug="meta"), date(2026, 3, 3))
+    return reply_to(request, date(2026, 3, 18), url="https://about.example.com/reply")
 
 
 @pytest.fixture

@@ -21,7 +21,9 @@ from workspace import moderation
 
 pytestmark = pytest.mark.django_db
 
-QUEUES = ["sign-ons", "commitment-pledges", "commitment-updates", "suspect-signatures"]
+QUEUES = [
+    "sign-ons", "commitment-pledges", "commitment-updates", "suspect-signatures", "target-replies"
+]  # fmt: skip
 
 
 def sign_ons_waiting_since(statement, *days_ago: int) -> list[OrgPledge]:
@@ -48,7 +50,7 @@ def test_the_staff_home_shows_every_queue_with_its_counts_to_moderators(
     body = response.content.decode()
     for slug in QUEUES:
         assert queue_url(slug) in body
-    assert "4 waiting" in body  # in the menu and on the page: one of each kind
+    assert "5 waiting" in body  # in the menu and on the page: one of each kind
     assert "Organisational sign-ons" in body and "Suspect signatures" in body
 
 
@@ -156,6 +158,7 @@ def test_queue_pages_take_a_fixed_number_of_queries(
     from tests.workspace.conftest import (
         suspect_signature,
         waiting_commitment_pledge,
+        waiting_reply,
         waiting_update,
     )
 
@@ -170,6 +173,7 @@ def test_queue_pages_take_a_fixed_number_of_queries(
             drive, website=f"https://upd{n}.example/", contact_email=f"c@upd{n}.example"
         ),
         "suspect-signatures": lambda n: suspect_signature(statement, email=f"s{n}@example.org"),
+        "target-replies": lambda n: waiting_reply(),
     }
     for n in range(10):
         makers[slug](n)
@@ -200,7 +204,7 @@ def test_the_admin_index_and_menu_show_the_counts(moderator_client, everything_w
     body = moderator_client.get(f"/{settings.ADMIN_PATH}").content.decode()
     assert "Waiting for moderation" in body
     assert queue_url("sign-ons") in body
-    assert 'class="staff-menu"' in body and "4 waiting" in body
+    assert 'class="staff-menu"' in body and "5 waiting" in body
 
 
 def test_the_admin_shows_no_counts_to_staff_who_do_not_moderate(persona_client, everything_waits):

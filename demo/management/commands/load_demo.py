@@ -8,29 +8,39 @@ in the same transaction (demo/emails.py); logins are kept in `var/` (demo/creden
 """
 
 import os
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from campaigns import pages, services
+from campaigns import targets as target_list
+from campaigns.demo import load_replies_demo
 from campaigns.models import Campaign, CampaignTranslation, Target
 from commitments.demo import load_commitments_demo
 from demo import credentials, emails
 from demo.translations import TRANSLATIONS
 from donations.demo import load_demo_gifts
+from paper.demo import load_paper_demo
 from pledges.demo import load_pledges_demo
 from staff.roles import COMMUNICATIONS, FINANCE, MODERATORS
 
+Category = Target.Category
 TARGETS = [
-    ("alphabet", "Alphabet (Google)", "US", "Google Workspace\nGmail\nGoogle Cloud\nYouTube ads"),
-    ("meta", "Meta", "US", "Facebook pages\nInstagram\nWhatsApp Business\nMeta ads"),
-    ("amazon", "Amazon", "US", "Amazon Web Services\nAmazon Marketplace"),
-    ("microsoft", "Microsoft", "US", "Microsoft 365\nAzure\nGitHub\nLinkedIn"),
-    ("apple", "Apple", "US", "iCloud\nApp Store"),
-]
+    ("alphabet", "Alphabet (Google)", "US", "Google Workspace\nGmail\nGoogle Cloud\nYouTube ads",
+     Category.DIVESTMENT),
+    ("meta", "Meta", "US", "Facebook pages\nInstagram\nWhatsApp Business\nMeta ads",
+     Category.CONSUMER_BOYCOTT),
+    ("amazon", "Amazon", "US", "Amazon Web Services\nAmazon Marketplace",
+     Category.CONSUMER_BOYCOTT),
+    ("microsoft", "Microsoft", "US", "Microsoft 365\nAzure\nGitHub\nLinkedIn",
+     Category.PRESSURE),
+    ("apple", "Apple", "US", "iCloud\nApp Store", Category.GRASSROOTS),
+]  # fmt: skip
 
 STATEMENT = """We are technology groups, cooperatives, unions and community networks.
 
@@ -92,17 +102,25 @@ USERS = [
 def load_campaigns() -> int:
     """The targets, campaigns and their translations that are missing; returns how many."""
     created = 0
-    for slug, name, country, products in TARGETS:
-        _target, made = Target.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "headquarters_country": country,
-                "products": products,
-                "description": f"{name}: a target of the BDS drive.",
-            },
+    for slug, name, country, products, category in TARGETS:
+        if Target.objects.filter(slug=slug).exists():
+            continue
+        # Through the dated list, so the demo's changelog starts with its additions.
+        target_list.add_target(
+            Target(
+                slug=slug,
+                name=name,
+                headquarters_country=country,
+                products=products,
+                category=category,
+                description=f"{name}: a target of the BDS drive.",
+            ),
+            by=None,
+            reason=f"Demo: {name} sells the services the drive asks organisations to leave.",
+            # Listed before the demo's oldest commitment against it (commitments/demo.py).
+            now=timezone.now() - timedelta(days=120),
         )
-        created += made
+        created += 1
     for spec in CAMPAIGNS:
         spec = dict(spec)
         translations = spec.pop("translations")
@@ -158,7 +176,9 @@ class Command(BaseCommand):
                 logins.append((username, group or "superuser", known, codes))
             load_demo_gifts()
             load_commitments_demo()
+            load_replies_demo()
             load_pledges_demo()
+            load_paper_demo()
             if dirty and not chosen:  # before the commit: no login with a password not kept
                 credentials.write(stored)
         self.report(password, logins, chosen=chosen)

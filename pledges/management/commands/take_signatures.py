@@ -3,8 +3,8 @@
     manage.py take_signatures            # every INTAKE_INTERVAL_MS, until stopped
     manage.py take_signatures --once     # sign what is waiting, then exit
 
-Run one looping process per site beside the task worker; a second one is harmless (each takes
-the batches the other has not locked) and adds throughput under a spike. A database outage is
+Run one looping process per site beside the task worker; a second one is harmless (a standby:
+it finds the job's advisory lock taken and tries again on its next run). A database outage is
 logged and waited out; the loop never exits on one.
 """
 
