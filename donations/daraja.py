@@ -35,7 +35,7 @@ BASE_URLS = {
     "sandbox": "https://sandbox.safaricom.co.ke",
     "production": "https://api.safaricom.co.ke",
 }
-TOKEN_PATH = "/oauth/v1/generate"  # noqa: S105 - a URL path, not a secret
+TOKEN_PATH = "/oauth/v1/generate"  # noqa: S105  # nosec B105 - a URL path, not a secret
 STK_PUSH_PATH = "/mpesa/stkpush/v1/processrequest"
 STK_QUERY_PATH = "/mpesa/stkpushquery/v1/query"
 # Daraja's timestamps are Kenyan wall-clock time.

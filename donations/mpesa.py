@@ -30,7 +30,7 @@ MAX_SHILLINGS = 150_000
 # A callback is a few hundred bytes; anything far bigger is not Daraja's.
 MAX_CALLBACK_BYTES = 64 * 1024
 # A made-up secret for MPESA_ENVIRONMENT=fake when none is set (DEBUG only).
-FAKE_CALLBACK_SECRET = "local-fake-callback-secret"  # noqa: S105 - only with DEBUG, never real
+FAKE_CALLBACK_SECRET = "local-fake-callback-secret"  # noqa: S105  # nosec B105 - DEBUG only
 
 _SEPARATORS = re.compile(r"[\s\-().]")
 # Safaricom's mobile numbers: 07XX XXX XXX and 01XX XXX XXX, in the national significant form.
