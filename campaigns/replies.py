@@ -31,6 +31,8 @@ from django.utils.translation import gettext as _
 from campaigns import pages
 from campaigns.models import Campaign, ReplyRequest, Target, TargetReply
 from campaigns.targets import REPLY_RECORDED, announce
+from lib import documents
+from lib.documents import MAX_DOCUMENT_BYTES
 from lib.mail import send_templated_email
 from lib.retry import retry_later
 from lib.transitions import InvalidTransition
@@ -41,21 +43,6 @@ logger = logging.getLogger(__name__)
 
 Status = TargetReply.Status
 DocumentType = TargetReply.DocumentType
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
-# What a document's first bytes must be, whatever its name says.
-MAGIC = {
-    DocumentType.PDF: (b"%PDF-",),
-    DocumentType.PNG: (b"\x89PNG\r\n\x1a\n",),
-    DocumentType.JPEG: (b"\xff\xd8\xff",),
-}
-EXTENSIONS = {".pdf": DocumentType.PDF, ".png": DocumentType.PNG, ".jpg": DocumentType.JPEG,
-              ".jpeg": DocumentType.JPEG}  # fmt: skip
-CONTENT_TYPES = {
-    DocumentType.PDF: "application/pdf",
-    DocumentType.PNG: "image/png",
-    DocumentType.JPEG: "image/jpeg",
-}
-
 TRANSITIONS: dict[str, set[str]] = {
     Status.PENDING: {Status.PUBLISHED, Status.REJECTED},
     Status.PUBLISHED: set(),
@@ -80,13 +67,10 @@ def document_type(upload: UploadedFile) -> str:
     if upload.size is None or upload.size > MAX_DOCUMENT_BYTES:
         raise ValidationError(_("The document must be 5 MB or smaller."), code="too_large")
     upload.seek(0)
-    head = upload.read(16)
+    found = documents.sniff(upload.read(16))
     upload.seek(0)
-    found = next(
-        (kind for kind, starts in MAGIC.items() if any(head.startswith(s) for s in starts)), None
-    )
     name = (upload.name or "").lower()
-    claimed = next((kind for ext, kind in EXTENSIONS.items() if name.endswith(ext)), None)
+    claimed = next((kind for ext, kind in documents.EXTENSIONS.items() if name.endswith(ext)), None)
     if found is None or claimed is None:
         raise ValidationError(_("Upload a PDF, PNG or JPEG file."), code="format")
     if found != claimed:

@@ -23,7 +23,7 @@ from campaigns.pages import public_page
 from campaigns.progress import campaign_progress
 from campaigns.queries import open_campaigns
 from campaigns.sharing import share_links
-from lib import colours, qr
+from lib import colours, documents, qr
 
 
 @require_safe
@@ -171,15 +171,12 @@ def reply_download(reply: TargetReply) -> HttpResponse:
     name = reply.document.name
     if not default_storage.exists(name):
         raise Http404("No such document")
-    with default_storage.open(name, "rb") as handle:
-        content = handle.read()
-    response = HttpResponse(content, content_type=replies.CONTENT_TYPES[reply.document_type])
     extension = name.rsplit(".", 1)[-1]
-    filename = f"{reply.request.target.slug}-reply-{reply.pk}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return documents.attachment_response(
+        default_storage.open(name, "rb"),
+        filename=f"{reply.request.target.slug}-reply-{reply.pk}.{extension}",
+        format_name=reply.document_type,
+    )
 
 
 @require_safe

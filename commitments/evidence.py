@@ -14,14 +14,11 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
-# The first bytes of each accepted format, and its extension (`Evidence.DocumentType`).
-SIGNATURES = (
-    (b"%PDF-", "pdf", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
-    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
-)
-CONTENT_TYPES = {kind: content_type for _magic, kind, content_type in SIGNATURES}
+from lib import documents
+from lib.documents import MAX_DOCUMENT_BYTES
+
+# The stored kind of each format (`Evidence.DocumentType`: JPEG is stored as "jpg").
+KINDS = {"pdf": "pdf", "png": "png", "jpeg": "jpg"}
 
 
 @dataclass(frozen=True)
@@ -57,7 +54,7 @@ def check_document(document) -> CheckedDocument:
     data = _read(document)
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ValidationError(too_large_message(), code="too_large")
-    kind = next((kind for magic, kind, _type in SIGNATURES if data.startswith(magic)), None)
+    kind = KINDS.get(documents.sniff(data) or "")
     if kind is None:
         raise ValidationError(_("Upload a PDF, PNG or JPEG document."), code="not_a_document")
     return CheckedDocument(
@@ -69,16 +66,11 @@ def check_document(document) -> CheckedDocument:
 
 
 def download_response(evidence) -> FileResponse:
-    """The document as a download, never shown inline: `Content-Disposition: attachment`,
-    the type it was recognised as, and `nosniff` so no browser reads it as anything else."""
-    handle = evidence.document.open("rb")
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    """The document as a download, never shown inline (`lib.documents`)."""
+    response = documents.attachment_response(
+        evidence.document.open("rb"),
         filename=f"evidence-{evidence.pk}.{evidence.document_type}",
-        content_type=CONTENT_TYPES[evidence.document_type],
+        format_name=evidence.document_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "public, max-age=3600"
     return response

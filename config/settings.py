@@ -469,6 +469,10 @@ COUNTER_RECONCILE_SECONDS = env_int("COUNTER_RECONCILE_SECONDS", 86400)
 # The intake job (manage.py take_signatures): how often it turns waiting sign submissions into
 # signatures and their confirmation emails (pledges/intake.py).
 INTAKE_INTERVAL_MS = env_int("INTAKE_INTERVAL_MS", 500)
+# The looping job's CPU niceness (0-19): above 0 the web workers are served first under load.
+INTAKE_NICE = env_int("INTAKE_NICE", 10)
+if not 0 <= INTAKE_NICE <= 19:
+    raise ImproperlyConfigured(f"INTAKE_NICE must be 0 to 19, not {INTAKE_NICE}")
 # Public pages are served as stored bytes for this long, then rebuilt once something they show
 # changed (campaigns/pages.py); it is also their `max-age` for proxies and CDNs.
 PUBLIC_PAGE_SECONDS = env_int("PUBLIC_PAGE_SECONDS", 5)

@@ -120,7 +120,7 @@ def test_the_document_is_a_download_never_inline(client, comms, moderator, meta)
     replies.publish_reply(reply, by=moderator)
     response = client.get(url)
     assert response.status_code == 200
-    assert response.content == PDF
+    assert b"".join(response.streaming_content) == PDF  # streamed from storage
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="meta-reply-{reply.pk}.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
