@@ -200,11 +200,8 @@ class DarajaClient:
         description: str,
         moment: datetime | None = None,
     ) -> dict:
-        stamp = timestamp(moment)
         return {
-            "BusinessShortCode": self.shortcode,
-            "Password": password(self.shortcode, self.passkey, stamp),
-            "Timestamp": stamp,
+            **self._credentials(moment),
             "TransactionType": "CustomerPayBillOnline",
             "Amount": amount_shillings,
             "PartyA": phone,
@@ -213,6 +210,15 @@ class DarajaClient:
             "CallBackURL": callback_url,
             "AccountReference": account_reference[:ACCOUNT_REFERENCE_MAX],
             "TransactionDesc": description[:TRANSACTION_DESC_MAX],
+        }
+
+    def _credentials(self, moment: datetime | None = None) -> dict:
+        """What every STK call starts with: the shortcode, its password and their timestamp."""
+        stamp = timestamp(moment)
+        return {
+            "BusinessShortCode": self.shortcode,
+            "Password": password(self.shortcode, self.passkey, stamp),
+            "Timestamp": stamp,
         }
 
     def stk_push(
@@ -245,13 +251,7 @@ class DarajaClient:
         )
 
     def stk_query(self, checkout_request_id: str) -> StkQueryResult:
-        stamp = timestamp()
-        payload = {
-            "BusinessShortCode": self.shortcode,
-            "Password": password(self.shortcode, self.passkey, stamp),
-            "Timestamp": stamp,
-            "CheckoutRequestID": checkout_request_id,
-        }
+        payload = {**self._credentials(), "CheckoutRequestID": checkout_request_id}
         response = self._post(STK_QUERY_PATH, payload)
         body = _json(response, refused_ok=True)
         if body.get("errorCode") == STILL_PROCESSING_ERROR:

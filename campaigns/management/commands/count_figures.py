@@ -9,14 +9,13 @@ its turn). A database outage is logged and waited out; the loop never exits on o
 """
 
 import logging
-import signal
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError, close_old_connections
 
 from campaigns import counters
+from lib import jobs
 
 logger = logging.getLogger("campaigns.counters")
 
@@ -46,24 +45,15 @@ class Command(BaseCommand):
             self.stdout.write(f"counted {counted.changes} change(s)")
             return
         interval = settings.COUNTER_INTERVAL_SECONDS if every is None else every
-        reconcile_every = settings.COUNTER_RECONCILE_SECONDS
-        self._stop = False
-        signal.signal(signal.SIGTERM, self._request_stop)
-        signal.signal(signal.SIGINT, self._request_stop)
-        next_reconcile = time.monotonic()  # once at start: a restart after drift fixes it
-        while not self._stop:
-            started = time.monotonic()
-            close_old_connections()
-            try:
-                if reconcile_every and started >= next_reconcile:
-                    counters.reconcile()
-                    next_reconcile = started + reconcile_every
-                counted = counters.count()
-                if counted.changes:
-                    logger.debug("counted %d change(s)", counted.changes)
-            except DatabaseError:
-                logger.exception("counting failed; trying again in %s s", interval)
-            time.sleep(max(0.0, interval - (time.monotonic() - started)))
+        self._reconcile_every = settings.COUNTER_RECONCILE_SECONDS
+        self._next_reconcile = time.monotonic()  # once at start: a restart after drift fixes it
+        jobs.run_every(interval, self._count, logger=logger)
 
-    def _request_stop(self, signum, frame):
-        self._stop = True
+    def _count(self) -> None:
+        now = time.monotonic()
+        if self._reconcile_every and now >= self._next_reconcile:
+            counters.reconcile()
+            self._next_reconcile = now + self._reconcile_every
+        counted = counters.count()
+        if counted.changes:
+            logger.debug("counted %d change(s)", counted.changes)

@@ -10,13 +10,11 @@ logged and waited out; the loop never exits on one.
 
 import logging
 import os
-import signal
-import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError, close_old_connections
 
+from lib import jobs
 from pledges import intake
 
 logger = logging.getLogger("pledges.intake")
@@ -46,19 +44,9 @@ class Command(BaseCommand):
         # first and the job catches up as soon as the machine has a moment (a backlog is safe:
         # nothing waiting is lost, /healthz shows it).
         os.nice(settings.INTAKE_NICE)
-        self._stop = False
-        signal.signal(signal.SIGTERM, self._request_stop)
-        signal.signal(signal.SIGINT, self._request_stop)
-        while not self._stop:
-            started = time.monotonic()
-            close_old_connections()
-            try:
-                taken = intake.take_all()
-                if taken.signed or taken.dropped or taken.failed:
-                    logger.debug("took %s", taken)
-            except DatabaseError:
-                logger.exception("intake failed; trying again in %s s", interval)
-            time.sleep(max(0.0, interval - (time.monotonic() - started)))
+        jobs.run_every(interval, self._take, logger=logger)
 
-    def _request_stop(self, signum, frame):
-        self._stop = True
+    def _take(self) -> None:
+        taken = intake.take_all()
+        if taken.signed or taken.dropped or taken.failed:
+            logger.debug("took %s", taken)
